@@ -1,1 +1,55 @@
-//! placeholder
+//! Finds resource loads in JavaScript, TypeScript, CSS and HTML text.
+//!
+//! Text in, [`Load`]s out: no I/O, no network, no policy. The JavaScript
+//! front end uses oxc's parser and semantic model (so a local `mw` or `$` is
+//! not taken for the global), folds constant URLs and decides consent gating;
+//! when oxc cannot recover from a syntax error it falls back to an
+//! error-tolerant tree-sitter pass. CSS is scanned with cssparser's tokenizer
+//! and HTML with html5gum; markup and styles found inside JavaScript strings
+//! are scanned recursively.
+//!
+//! What it does not do: decide tiers (see `offsite_classify`) or whether a
+//! load is allowed (see `offsite_rules`).
+
+pub mod css;
+pub mod html;
+pub mod js;
+
+use offsite_model::{Language, Load};
+
+/// Knobs for detection that come from the user's policy.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Extra functions whose truthy result means the user opted in
+    /// (`myGadget.hasConsent`, `window.askConsent`): a load guarded by one is
+    /// `gated` with kind `preference`. Dotted paths, matched on the callee.
+    pub consent_functions: Vec<String>,
+}
+
+/// A syntax problem found while analysing a text. Detection carried on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte offset into the analysed text.
+    pub start: u32,
+    pub message: String,
+}
+
+/// Everything detection found in one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detection {
+    /// Sorted by `start`.
+    pub loads: Vec<Load>,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Detect the loads in `text`, read as `language`.
+pub fn detect(text: &str, language: Language, options: &Options) -> Detection {
+    let mut detection = match language {
+        Language::JavaScript => js::detect(text, false, options),
+        Language::TypeScript => js::detect(text, true, options),
+        Language::Css => css::detect(text),
+        Language::Html | Language::Wikitext => html::detect(text, options),
+    };
+    detection.loads.sort_by_key(|l| (l.start, l.end));
+    detection
+}
