@@ -13,7 +13,7 @@ mod location;
 mod url_parts;
 
 pub use location::{LineIndex, Position};
-pub use url_parts::{UrlParts, split_url};
+pub use url_parts::{DYNAMIC, UrlParts, WIKI_SERVER, split_url};
 
 use serde::{Deserialize, Serialize};
 

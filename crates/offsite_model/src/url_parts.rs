@@ -16,15 +16,24 @@ pub struct UrlParts {
 /// The marker detectors write for a run-time value inside a URL.
 pub const DYNAMIC: &str = "${…}";
 /// The marker detectors write for the wiki's own server (`mw.config.get('wgServer')`,
-/// `location.origin`): the URL is on the wiki itself.
+/// `location.origin`): the URL is on the wiki itself. Other wiki values are
+/// written the same way (`${wgScript}`, `${wgScriptPath}`, `${wgArticlePath}`):
+/// every URL that starts with `${wg` is on the wiki itself.
 pub const WIKI_SERVER: &str = "${wgServer}";
 
 /// Split a URL written the way detectors render it (dynamic parts as
 /// [`DYNAMIC`]). Tolerant: never fails, returns what is certain.
 pub fn split_url(url: &str) -> UrlParts {
     let trimmed = url.trim();
-    if trimmed.starts_with(WIKI_SERVER) {
+    if trimmed.starts_with("${wg") {
         return UrlParts { relative: true, ..UrlParts::default() };
+    }
+    // `location.protocol + '//host/...'`: the scheme is a run-time value but
+    // the host is known; read it as protocol-relative.
+    if let Some(rest) = trimmed.strip_prefix(DYNAMIC) {
+        if rest.starts_with("//") {
+            return split_url(rest);
+        }
     }
     let (scheme, rest) = match trimmed.split_once(':') {
         Some((s, rest))
@@ -87,6 +96,7 @@ mod tests {
         assert!(split_url("/w/index.php?title=X").relative);
         assert!(split_url("tool.js").relative);
         assert!(split_url("${wgServer}/w/index.php").relative);
+        assert!(split_url("${wgScript}?title=X&action=raw").relative);
         assert!(!split_url("data:image/png;base64,xx").relative);
     }
 
@@ -96,6 +106,7 @@ mod tests {
         assert_eq!(host("${…}/x.js"), None);
         assert!(!split_url("${…}/x.js").relative);
         assert_eq!(host("https://api.example.com/?q=${…}").as_deref(), Some("api.example.com"));
+        assert_eq!(host("${…}//cdn.example.org/x.js").as_deref(), Some("cdn.example.org"));
     }
 
     #[test]
