@@ -1,0 +1,189 @@
+//! Argument definitions and the small `rules` / `rule` commands.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use offsite_model::Severity;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "offsite",
+    version,
+    about = "Find, govern and watch the third-party resources loaded by MediaWiki gadgets, user scripts and site scripts.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan JavaScript, TypeScript, CSS and HTML files for resource loads.
+    Scan(ScanArgs),
+    /// List the rule catalogue.
+    Rules(RulesArgs),
+    /// Print the documentation of one rule (by code or name).
+    Rule(RuleArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+    Csv,
+    Github,
+}
+
+impl From<OutputFormat> for offsite_report::Format {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Text => Self::Text,
+            OutputFormat::Json => Self::Json,
+            OutputFormat::Sarif => Self::Sarif,
+            OutputFormat::Csv => Self::Csv,
+            OutputFormat::Github => Self::Github,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Warning,
+    Error,
+    /// Exit 0 whatever is found (the tool failing still exits 2).
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            Self::Info => Some(Severity::Info),
+            Self::Warning => Some(Severity::Warning),
+            Self::Error => Some(Severity::Error),
+            Self::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan (`-` reads standard input). Default: `.`.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Policy file. Default: the nearest `offsite.toml` at or above the first path.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `offsite.toml`; use the built-in defaults (wikimedia profile, all rules).
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Exit 1 when a finding at or above this severity remains. Default: the
+    /// policy's `fail-on`, else `error`.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Hide the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write every current finding to this baseline file and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// The name to analyse standard input as (decides the language).
+    #[arg(long, value_name = "NAME", default_value = "stdin.js")]
+    pub stdin_filename: String,
+
+    /// Text output: also list the loads that have no finding (first party included).
+    #[arg(long)]
+    pub all_loads: bool,
+
+    /// Scan files that `.gitignore`, `.ignore` and hidden-file rules would skip.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Number of threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print nothing but the report; no progress bar.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say which policy is used and how long the scan took.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// `text` (a table) or `json`.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`OS101`) or name (`remote-executable-code`).
+    pub rule: String,
+}
+
+pub fn list_rules(args: &RulesArgs) -> Result<ExitCode> {
+    let rules = offsite_rules::catalogue();
+    let mut out = io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &rules)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Text => {
+            let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            for rule in &rules {
+                writeln!(
+                    out,
+                    "{}  {:width$}  {:7}  {}",
+                    rule.code, rule.name, rule.default_severity, rule.summary
+                )?;
+            }
+        }
+        other => bail!("`offsite rules` writes text or json, not {other:?}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show_rule(args: &RuleArgs) -> Result<ExitCode> {
+    let wanted = args.rule.trim();
+    let rule = offsite_rules::catalogue()
+        .into_iter()
+        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted))
+        .with_context(|| format!("no rule `{wanted}` (see `offsite rules`)"))?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", rule.docs.trim_end())?;
+    Ok(ExitCode::SUCCESS)
+}
