@@ -163,7 +163,7 @@ impl Statement {
         import_done: false,
     };
 
-    fn role(&self, in_font_face: bool) -> Role {
+    fn role(self, in_font_face: bool) -> Role {
         match self.at_rule {
             AtRule::Import => Role::Import,
             AtRule::NotALoad => Role::Ignore,
@@ -249,7 +249,7 @@ impl Scan {
                     statement.at_rule = AtRule::from_name(&name);
                 }
                 Token::Ident(name) => {
-                    statement.last_ident_is_src = name.eq_ignore_ascii_case("src")
+                    statement.last_ident_is_src = name.eq_ignore_ascii_case("src");
                 }
                 Token::Colon if statement.property.is_none() => {
                     statement.property = Some(statement.last_ident_is_src);

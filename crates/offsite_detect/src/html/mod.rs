@@ -1,0 +1,512 @@
+//! HTML front end: element attributes that fetch (`<script src>`, `<link
+//! rel=stylesheet>`, `<img src|srcset>`, `<iframe src>`, `<form action>`...),
+//! inline `<style>` bodies and `style=""` attributes (CSS front end) and
+//! inline `<script>` bodies (JavaScript front end), with offsets into the
+//! original text.
+//!
+//! Wikitext is read here too, for the raw HTML inside it: `[http://… links]`
+//! are text, and `<nowiki>`, `<syntaxhighlight>` and `<source lang=…>` bodies
+//! are literal, so markup inside them is not read.
+//!
+//! Not done here: `<a href>` and other navigations (not loads), `<base href>`
+//! resolution, event-handler attributes (`onclick="…"`).
+
+mod tokens;
+
+use html5gum::{State, Tokenizer};
+use offsite_model::{Load, Sink};
+
+use crate::css::network_url;
+use crate::{Detection, Options, SyntaxError, css, js};
+use tokens::{Attr, Event, Tag};
+
+/// Detect the loads in an HTML document or in wikitext.
+pub fn detect(text: &str, options: &Options) -> Detection {
+    scan(text, 0, options)
+}
+
+/// Detect the loads in markup found inside another text (an `innerHTML`
+/// or `document.write` string, jQuery markup), with offsets shifted by `base`.
+/// Run-time parts of the string are written [`offsite_model::DYNAMIC`]; a URL
+/// containing one is [`offsite_model::Resolution::Dynamic`].
+pub fn detect_fragment(text: &str, base: u32, options: &Options) -> Vec<Load> {
+    scan(text, base, options).loads
+}
+
+fn scan(text: &str, base: u32, options: &Options) -> Detection {
+    let mut scan = Scan {
+        text,
+        base,
+        options,
+        detection: Detection::default(),
+    };
+    scan.run();
+    scan.detection.loads.sort_by_key(|l| (l.start, l.end));
+    scan.detection
+}
+
+/// A `<script>` or `<style>` whose body is read by another front end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    Script,
+    /// A client-side template (`<script type="text/x-template">`): markup
+    /// that ends up in the page.
+    Markup,
+    Style,
+    /// Read by nobody (JSON, unknown script types, `<textarea>`...).
+    Ignored,
+}
+
+/// A raw-text element being read: its kind, end-tag name and the byte range
+/// of its text so far.
+type OpenBody = (Body, &'static [u8], Option<(usize, usize)>);
+
+struct Scan<'a> {
+    text: &'a str,
+    base: u32,
+    options: &'a Options,
+    detection: Detection,
+}
+
+impl Scan<'_> {
+    fn offset(&self, byte: usize) -> u32 {
+        // Saturate rather than wrap on texts over 4 GiB so offsets stay ordered.
+        self.base
+            .saturating_add(u32::try_from(byte).unwrap_or(u32::MAX))
+    }
+
+    fn run(&mut self) {
+        let mut tokenizer = Tokenizer::new_with_emitter(self.text, tokens::emitter());
+        // Body kind and byte range collected so far, while inside a raw-text element.
+        let mut body: Option<OpenBody> = None;
+        // Inside a wikitext literal (`<nowiki>`...): skip until this end tag.
+        let mut literal_until: Option<Vec<u8>> = None;
+        let mut picture_depth = 0usize;
+        while let Some(Ok(event)) = tokenizer.next() {
+            match event {
+                Event::Start(tag) => {
+                    if literal_until.is_some() {
+                        continue;
+                    }
+                    if let Some(end) = literal_end(&tag) {
+                        literal_until = Some(end.to_vec());
+                        continue;
+                    }
+                    if tag.name == b"picture" {
+                        picture_depth += 1;
+                    }
+                    self.tag(&tag, picture_depth > 0);
+                    if let Some((state, end_name, kind)) = raw_text(&tag) {
+                        tokenizer.set_state(state);
+                        body = Some((kind, end_name, None));
+                    }
+                }
+                Event::End(name) => {
+                    if literal_until.as_deref() == Some(name.as_slice()) {
+                        literal_until = None;
+                    } else if name == b"picture" {
+                        picture_depth = picture_depth.saturating_sub(1);
+                    }
+                    if let Some((kind, end_name, range)) = body
+                        && end_name == name.as_slice()
+                    {
+                        body = None;
+                        if let Some((start, end)) = range {
+                            self.body(kind, start, end);
+                        }
+                    }
+                }
+                Event::Text { start, end } => {
+                    if let Some((_, _, range)) = &mut body {
+                        let first = range.map_or(start, |(s, _)| s);
+                        *range = Some((first, end));
+                    }
+                }
+            }
+        }
+        // An unclosed `<script>` or `<style>` at the end of the text.
+        if let Some((kind, _, Some((start, end)))) = body {
+            self.body(kind, start, end);
+        }
+    }
+
+    /// Hand a raw-text body to the front end for its language.
+    fn body(&mut self, kind: Body, start: usize, end: usize) {
+        let Some(source) = self.text.get(start..end) else {
+            return;
+        };
+        let base = self.offset(start);
+        match kind {
+            Body::Style => self
+                .detection
+                .loads
+                .extend(css::detect_fragment(source, base)),
+            Body::Markup => {
+                self.detection
+                    .loads
+                    .extend(detect_fragment(source, base, self.options));
+            }
+            Body::Script => {
+                let found = js::detect(source, false, self.options);
+                self.detection
+                    .loads
+                    .extend(found.loads.into_iter().map(|mut load| {
+                        load.start = load.start.saturating_add(base);
+                        load.end = load.end.saturating_add(base);
+                        load
+                    }));
+                self.detection
+                    .errors
+                    .extend(found.errors.into_iter().map(|e| SyntaxError {
+                        start: e.start.saturating_add(base),
+                        message: e.message,
+                    }));
+            }
+            Body::Ignored => {}
+        }
+    }
+
+    fn tag(&mut self, tag: &Tag, in_picture: bool) {
+        for attr in &tag.attrs {
+            if attr.name == b"style" && !attr.value.is_empty() {
+                self.embedded(attr, |text, base, _| css::detect_fragment(text, base));
+            }
+        }
+        match tag.name.as_slice() {
+            // Browsers fetch nothing for a type they do not run.
+            b"script"
+                if tag
+                    .attr(b"type")
+                    .is_none_or(|t| is_javascript_type(&t.value)) =>
+            {
+                self.url(tag.attr(b"src"), "<script src>", Sink::Script);
+            }
+            b"link" => self.link(tag),
+            b"img" => {
+                self.url(tag.attr(b"src"), "<img src>", Sink::Image);
+                self.srcset(tag.attr(b"srcset"), "<img srcset>");
+            }
+            b"source" => {
+                self.srcset(tag.attr(b"srcset"), "<source srcset>");
+                if !in_picture {
+                    self.url(tag.attr(b"src"), "<source src>", Sink::Media);
+                }
+            }
+            b"iframe" => {
+                self.url(tag.attr(b"src"), "<iframe src>", Sink::Iframe);
+                if let Some(srcdoc) = tag.attr(b"srcdoc") {
+                    self.embedded(srcdoc, detect_fragment);
+                }
+            }
+            b"frame" => self.url(tag.attr(b"src"), "<frame src>", Sink::Iframe),
+            b"form" => self.url(tag.attr(b"action"), "<form action>", Sink::Form),
+            b"audio" => self.url(tag.attr(b"src"), "<audio src>", Sink::Media),
+            b"video" => {
+                self.url(tag.attr(b"src"), "<video src>", Sink::Media);
+                self.url(tag.attr(b"poster"), "<video poster>", Sink::Image);
+            }
+            b"track" => self.url(tag.attr(b"src"), "<track src>", Sink::Media),
+            b"input" => {
+                if tag
+                    .attr(b"type")
+                    .is_some_and(|t| t.value.eq_ignore_ascii_case(b"image"))
+                {
+                    self.url(tag.attr(b"src"), "<input type=image>", Sink::Image);
+                }
+                self.url(tag.attr(b"formaction"), "<input formaction>", Sink::Form);
+            }
+            b"button" => self.url(tag.attr(b"formaction"), "<button formaction>", Sink::Form),
+            b"object" => self.url(tag.attr(b"data"), "<object data>", Sink::Other),
+            b"embed" => self.url(tag.attr(b"src"), "<embed src>", Sink::Other),
+            // SVG `<image>`; `xlink:href` is the SVG 1.1 spelling.
+            b"image" => {
+                let href = tag.attr(b"href").or_else(|| tag.attr(b"xlink:href"));
+                self.url(href, "<image href>", Sink::Image);
+            }
+            // Presentational attribute still honoured by browsers.
+            b"body" | b"table" | b"td" | b"th" => {
+                self.url(tag.attr(b"background"), "[background]", Sink::Image);
+            }
+            _ => {}
+        }
+    }
+
+    fn link(&mut self, tag: &Tag) {
+        let Some(rel) = tag.attr(b"rel") else { return };
+        let rel = String::from_utf8_lossy(&rel.value).to_ascii_lowercase();
+        let has = |word: &str| rel.split_ascii_whitespace().any(|w| w == word);
+        let (api, sink) = if has("stylesheet") {
+            ("<link rel=stylesheet>", Sink::Style)
+        } else if has("modulepreload") {
+            ("<link rel=modulepreload>", Sink::Script)
+        } else if has("preload") {
+            ("<link rel=preload>", Sink::Prefetch)
+        } else if has("prefetch") {
+            ("<link rel=prefetch>", Sink::Prefetch)
+        } else if has("icon") || has("apple-touch-icon") || has("apple-touch-icon-precomposed") {
+            ("<link rel=icon>", Sink::Image)
+        } else if has("manifest") {
+            ("<link rel=manifest>", Sink::Other)
+        } else {
+            // preconnect and dns-prefetch open connections but fetch no
+            // resource; alternate, canonical and the rest are links.
+            return;
+        };
+        self.url(tag.attr(b"href"), api, sink);
+    }
+
+    /// One URL-valued attribute, offsets on its value.
+    fn url(&mut self, attr: Option<&Attr>, api: &'static str, sink: Sink) {
+        let Some(attr) = attr else { return };
+        let raw = String::from_utf8_lossy(&attr.value);
+        self.push(attr.start, attr.end, &raw, api, sink);
+    }
+
+    fn push(&mut self, start: usize, end: usize, raw: &str, api: &'static str, sink: Sink) {
+        let Some((url, resolution)) = network_url(raw) else {
+            return;
+        };
+        let mut load = Load::new(self.offset(start), self.offset(end), api, sink).with_url(url);
+        load.resolution = resolution;
+        self.detection.loads.push(load);
+    }
+
+    /// Every candidate URL of a `srcset`; each gets its own offsets when the
+    /// attribute was written without character references.
+    fn srcset(&mut self, attr: Option<&Attr>, api: &'static str) {
+        let Some(attr) = attr else { return };
+        let value = String::from_utf8_lossy(&attr.value);
+        let verbatim = self.text.get(attr.start..attr.end) == Some(value.as_ref());
+        for (from, to) in srcset_urls(&value) {
+            let (start, end) = if verbatim {
+                (attr.start + from, attr.start + to)
+            } else {
+                (attr.start, attr.end)
+            };
+            self.push(start, end, &value[from..to], api, Sink::Image);
+        }
+    }
+
+    /// Text in another language inside an attribute value (`style`,
+    /// `srcdoc`). Character references change byte counts, so a value not
+    /// written verbatim gets its loads pinned to the whole attribute value.
+    fn embedded(&mut self, attr: &Attr, detect: impl Fn(&str, u32, &Options) -> Vec<Load>) {
+        let value = String::from_utf8_lossy(&attr.value);
+        if self.text.get(attr.start..attr.end) == Some(value.as_ref()) {
+            let loads = detect(&value, self.offset(attr.start), self.options);
+            self.detection.loads.extend(loads);
+        } else {
+            let (start, end) = (self.offset(attr.start), self.offset(attr.end));
+            self.detection
+                .loads
+                .extend(detect(&value, 0, self.options).into_iter().map(|mut l| {
+                    (l.start, l.end) = (start, end);
+                    l
+                }));
+        }
+    }
+}
+
+/// Elements whose content the tokenizer must read as text, as a browser's
+/// tree builder would tell it to (html5gum is only a tokenizer).
+fn raw_text(tag: &Tag) -> Option<(State, &'static [u8], Body)> {
+    Some(match tag.name.as_slice() {
+        b"script" => {
+            let kind = match tag.attr(b"type") {
+                None => Body::Script,
+                Some(t) if is_javascript_type(&t.value) => Body::Script,
+                Some(t) if is_template_type(&t.value) => Body::Markup,
+                Some(_) => Body::Ignored,
+            };
+            // A `<script src>` body is never run.
+            let kind = if tag.attr(b"src").is_some() {
+                Body::Ignored
+            } else {
+                kind
+            };
+            (State::ScriptData, b"script", kind)
+        }
+        b"style" => (State::RawText, b"style", Body::Style),
+        b"textarea" => (State::RcData, b"textarea", Body::Ignored),
+        b"title" => (State::RcData, b"title", Body::Ignored),
+        b"xmp" => (State::RawText, b"xmp", Body::Ignored),
+        b"noembed" => (State::RawText, b"noembed", Body::Ignored),
+        b"noframes" => (State::RawText, b"noframes", Body::Ignored),
+        // With scripting on (the only case where gadgets run), `<noscript>`
+        // content is never rendered.
+        b"noscript" => (State::RawText, b"noscript", Body::Ignored),
+        b"iframe" => (State::RawText, b"iframe", Body::Ignored),
+        b"plaintext" => (State::PlainText, b"plaintext", Body::Ignored),
+        _ => return None,
+    })
+}
+
+/// Wikitext elements whose content is shown literally: markup inside them is
+/// an example, not a tag. `<source>` with a `lang` and no `src` is the old
+/// name of `<syntaxhighlight>`.
+fn literal_end(tag: &Tag) -> Option<&'static [u8]> {
+    match tag.name.as_slice() {
+        b"nowiki" => Some(b"nowiki"),
+        b"syntaxhighlight" => Some(b"syntaxhighlight"),
+        b"source"
+            if tag.attr(b"lang").is_some()
+                && tag.attr(b"src").is_none()
+                && tag.attr(b"srcset").is_none() =>
+        {
+            Some(b"source")
+        }
+        _ => None,
+    }
+}
+
+/// The MIME types (and `module`) that make a `<script>` JavaScript.
+/// <https://html.spec.whatwg.org/multipage/scripting.html#javascript-mime-type>
+fn is_javascript_type(value: &[u8]) -> bool {
+    let value = String::from_utf8_lossy(value);
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "" | "module"
+            | "application/ecmascript"
+            | "application/javascript"
+            | "application/x-ecmascript"
+            | "application/x-javascript"
+            | "text/ecmascript"
+            | "text/javascript"
+            | "text/javascript1.0"
+            | "text/javascript1.1"
+            | "text/javascript1.2"
+            | "text/javascript1.3"
+            | "text/javascript1.4"
+            | "text/javascript1.5"
+            | "text/jscript"
+            | "text/livescript"
+            | "text/x-ecmascript"
+            | "text/x-javascript"
+    )
+}
+
+/// Client-side template types (`text/template`, `text/x-handlebars-template`,
+/// `text/html`): their markup is inserted into the page later.
+fn is_template_type(value: &[u8]) -> bool {
+    let value = String::from_utf8_lossy(value).to_ascii_lowercase();
+    value.contains("template") || value.trim() == "text/html"
+}
+
+/// Byte ranges of the URLs in a `srcset` value, per the HTML spec's
+/// candidate parsing: a URL runs to whitespace; trailing commas end it;
+/// descriptors run to the next comma outside parentheses.
+/// <https://html.spec.whatwg.org/multipage/images.html#parse-a-srcset-attribute>
+fn srcset_urls(value: &str) -> Vec<(usize, usize)> {
+    let bytes = value.as_bytes();
+    let mut urls = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b',') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut end = i;
+        let url_ended_with_comma = end > start && bytes[end - 1] == b',';
+        while end > start && bytes[end - 1] == b',' {
+            end -= 1;
+        }
+        if end > start {
+            urls.push((start, end));
+        }
+        if url_ended_with_comma {
+            continue;
+        }
+        let mut depth = 0usize;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    urls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn srcset_candidates() {
+        let v = "a.png 1x, b.png 2x,c.png,  https://x.example/d,e.png 3x";
+        let got: Vec<_> = srcset_urls(v).into_iter().map(|(s, e)| &v[s..e]).collect();
+        assert_eq!(
+            got,
+            ["a.png", "b.png", "c.png", "https://x.example/d,e.png"]
+        );
+        let v = "data:image/png;base64,AA== 1x, x.png 2x";
+        let got: Vec<_> = srcset_urls(v).into_iter().map(|(s, e)| &v[s..e]).collect();
+        assert_eq!(got, ["data:image/png;base64,AA==", "x.png"]);
+    }
+
+    #[test]
+    fn javascript_types() {
+        assert!(is_javascript_type(b""));
+        assert!(is_javascript_type(b" Text/JavaScript; charset=utf-8"));
+        assert!(is_javascript_type(b"module"));
+        assert!(!is_javascript_type(b"application/ld+json"));
+        assert!(!is_javascript_type(b"text/x-template"));
+    }
+
+    #[test]
+    fn attribute_offsets_point_at_the_value() {
+        let html = "<p>x</p><img alt=\"é\" src=\"https://img.example/a.png\">";
+        let d = detect(html, &Options::default());
+        let load = &d.loads[0];
+        assert_eq!(
+            &html[load.start as usize..load.end as usize],
+            "https://img.example/a.png"
+        );
+    }
+
+    #[test]
+    fn inline_style_offsets_point_into_the_document() {
+        let html =
+            "<div>é</div><style>.a{background:url(x.png)}</style><b style='cursor:url(c.cur)'>";
+        let d = detect(html, &Options::default());
+        let spans: Vec<_> = d
+            .loads
+            .iter()
+            .map(|l| &html[l.start as usize..l.end as usize])
+            .collect();
+        assert_eq!(spans, ["url(x.png)", "url(c.cur)"]);
+    }
+
+    #[test]
+    fn entity_encoded_style_is_pinned_to_the_attribute() {
+        let html = "<b style=\"background:url(&quot;x.png&quot;)\">";
+        let d = detect(html, &Options::default());
+        assert_eq!(d.loads.len(), 1);
+        assert_eq!(
+            &html[d.loads[0].start as usize..d.loads[0].end as usize],
+            "background:url(&quot;x.png&quot;)"
+        );
+    }
+
+    #[test]
+    fn nowiki_content_is_literal() {
+        let d = detect(
+            "<nowiki><script src=\"//x.example/a.js\"></nowiki><img src=//y.example/b.png>",
+            &Options::default(),
+        );
+        let urls: Vec<_> = d.loads.iter().filter_map(|l| l.url.as_deref()).collect();
+        assert_eq!(urls, ["//y.example/b.png"]);
+    }
+}
