@@ -1,0 +1,1 @@
+!function(e,t){var n="https://min.example.com/";t.loader.load(n+"a.js"),e.getScript("https://min.example.net/b.js"),t.hook("wikipage.content").add(function(){fetch(n+"c.json")}),e("#x").on("click",function(){(new Image).src="https://min.example.org/d.gif"})}(jQuery,mediaWiki);
