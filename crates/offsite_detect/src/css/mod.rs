@@ -9,10 +9,15 @@
 //! Not done here: resolving relative URLs against the stylesheet's address
 //! (a relative URL is reported as `same_wiki`), or `@import` chains.
 
+mod url;
+
 use cssparser::{BasicParseErrorKind, ParseError, ParseErrorKind, Parser, Token};
-use offsite_model::{DYNAMIC, Load, Resolution, Sink};
+use offsite_model::{Load, Sink};
 
 use crate::{Detection, SyntaxError};
+
+use url::less_escape;
+pub(crate) use url::network_url;
 
 /// Detect the loads in a stylesheet.
 pub fn detect(text: &str) -> Detection {
@@ -40,63 +45,6 @@ fn scan(text: &str, base: u32) -> Detection {
         loads: scan.loads,
         errors: scan.errors,
     }
-}
-
-/// A URL written in markup or a stylesheet, as a network load would see it:
-/// `None` for things that fetch nothing from the network (`data:`, `blob:`,
-/// `javascript:`, `about:`, empty values and fragment-only references).
-/// Preprocessor interpolations (`@{base}`, `#{$base}`, a leading `@var`) and
-/// the detectors' own [`DYNAMIC`] marker make the result dynamic.
-pub(crate) fn network_url(raw: &str) -> Option<(String, Resolution)> {
-    let url = raw.trim_matches(|c: char| c.is_ascii_whitespace());
-    let url = replace_interpolations(url);
-    if url.is_empty() || url.starts_with('#') {
-        return None;
-    }
-    let scheme_end = url.find(':').unwrap_or(0);
-    let scheme = url[..scheme_end].to_ascii_lowercase();
-    if matches!(
-        scheme.as_str(),
-        "data" | "blob" | "javascript" | "about" | "mailto" | "tel"
-    ) {
-        return None;
-    }
-    let resolution = if url.contains(DYNAMIC) {
-        Resolution::Dynamic
-    } else {
-        Resolution::Literal
-    };
-    Some((url, resolution))
-}
-
-/// LESS `@{name}` / SCSS `#{...}` interpolations and a LESS variable at the
-/// start (`url(@base)`) become [`DYNAMIC`]: their value is not in this text.
-fn replace_interpolations(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    let mut rest = url;
-    if let Some(after) = rest.strip_prefix('@')
-        && after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-    {
-        let end = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(after.len());
-        out.push_str(DYNAMIC);
-        rest = &after[end..];
-    }
-    while let Some(open) = rest.find(['@', '#']) {
-        if rest[open + 1..].starts_with('{')
-            && let Some(close) = rest[open..].find('}')
-        {
-            out.push_str(&rest[..open]);
-            out.push_str(DYNAMIC);
-            rest = &rest[open + close + 1..];
-        } else {
-            out.push_str(&rest[..=open]);
-            rest = &rest[open + 1..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// What a URL found at some point of the stylesheet is fetched as.
@@ -356,7 +304,13 @@ impl Scan {
                 self.nested(parser, |scan, p| scan.values(p, role));
                 false
             }
-            Token::BadUrl(_) => {
+            Token::BadUrl(value) => {
+                let end = parser.position().byte_index();
+                // LESS's escape `url(~"...")` is a bad URL to a CSS tokenizer
+                // but a plain URL once compiled.
+                if let Some(escaped) = less_escape(value) {
+                    return self.emit(start, end, escaped, role);
+                }
                 self.error(start, "malformed url(); browsers ignore it");
                 false
             }
@@ -384,6 +338,7 @@ fn skip_line_comment(parser: &mut Parser<'_>, text: &str, start: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use offsite_model::Resolution;
 
     fn urls(css: &str) -> Vec<(String, Sink, String)> {
         detect(css)
