@@ -1,23 +1,46 @@
 //! Classifies hosts into tiers and names the organisation behind them.
 //!
-//! Hosts are compared by registrable domain (Public Suffix List, vendored in
-//! `data/`). A [`Profile`] gives an operator's first-party and Wikimedia Cloud
-//! Services domains; the built-in `wikimedia` profile knows Wikimedia's. The
-//! entity names come from the third-party-web data set (MIT, vendored).
-//! [`HostSource`] implements CSP host-source matching for allowlists.
+//! - [`Classifier`] puts a host in a [`Tier`]: first party, Wikimedia Cloud
+//!   Services or third party. A [`Profile`] gives an operator's domains (the
+//!   built-in `wikimedia` profile knows Wikimedia's; `none` knows nothing), and
+//!   the user adds entries in [`TierConfig`]. The most specific entry wins.
+//! - [`entity_of_host`] names who runs a host (`Google Fonts`, `JSDelivr
+//!   CDN`), from the third-party-web data set (MIT, vendored in `data/`), with
+//!   `Wikimedia Foundation` for Wikimedia production hosts and `Wikimedia
+//!   Cloud Services` for Toolforge and Cloud VPS hosts, whatever the profile.
+//! - [`registrable_domain`] applies the Public Suffix List (MPL-2.0,
+//!   vendored), PRIVATE section included by default (see [`psl`]).
+//! - [`HostSource`] parses and matches CSP host-sources for allowlists.
 //!
-//! No I/O: the data is compiled in.
+//! No I/O: the data is compiled in and parsed once, on first use. Lookups
+//! cost a few hash probes per host label; nothing scans a list per call.
+//! Hosts are expected lower-case and punycode, as `Load::host` has them;
+//! other spellings are normalised first.
+
+mod entities;
+mod host;
+mod host_source;
+mod profile;
+pub mod psl;
+
+pub use entities::{Entity, entities_version, entity_of_host};
+pub use host_source::HostSource;
+pub use profile::Profile;
+pub use psl::{Sections, list_version, public_suffix};
 
 use offsite_model::{Load, Tier};
 
-/// Which domains count as first party and which as WMCS.
+/// Which domains count as first party and which as WMCS (what the user wrote).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TierConfig {
-    /// Built-in profile name: `wikimedia` or `none`.
+    /// Built-in profile name: `wikimedia` (the empty string too) or `none`.
     pub profile: String,
-    /// Extra first-party domains: each matches itself and its subdomains.
+    /// Extra first-party entries: a domain matches itself and its
+    /// subdomains; CSP host-source syntax is read as CSP reads it
+    /// (`*.example.org` = subdomains only, `https://x.example.org` = that
+    /// host only).
     pub first_party: Vec<String>,
-    /// Extra WMCS domains: each matches itself and its subdomains.
+    /// Extra WMCS entries, read the same way.
     pub wmcs: Vec<String>,
 }
 
@@ -25,7 +48,7 @@ pub struct TierConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Classification {
     pub tier: Tier,
-    /// The organisation behind the host, when known (`Google CDN`, `jsDelivr`).
+    /// The organisation behind the host, when known (`Google CDN`, `JSDelivr CDN`).
     pub entity: Option<String>,
 }
 
@@ -33,94 +56,101 @@ pub struct Classification {
 pub enum ClassifyError {
     #[error("unknown profile `{0}` (known: wikimedia, none)")]
     UnknownProfile(String),
-    #[error("invalid domain `{0}` in the first-party or WMCS list")]
+    #[error(
+        "invalid domain `{0}` in the first-party or WMCS list (expected a domain such as \
+         `example.org`, or a CSP host-source such as `*.example.org`; not `*` nor a public \
+         suffix such as `org`)"
+    )]
     InvalidDomain(String),
     #[error("invalid host source `{source_text}`: {reason}")]
     InvalidHostSource { source_text: String, reason: String },
 }
 
-/// Decides tiers. Cheap to clone? No: build once, share by reference.
+/// Decides tiers. Build once per configuration and share by reference.
 #[derive(Debug, Clone)]
 pub struct Classifier {
-    first_party: Vec<String>,
-    wmcs: Vec<String>,
+    profile: Profile,
+    index: profile::DomainIndex,
 }
 
 impl Classifier {
     pub fn new(config: &TierConfig) -> Result<Self, ClassifyError> {
-        let (mut first_party, mut wmcs): (Vec<String>, Vec<String>) = match config.profile.as_str()
-        {
-            "" | "wikimedia" => (
-                ["wikipedia.org", "wikimedia.org", "mediawiki.org", "wikidata.org"]
-                    .map(String::from)
-                    .to_vec(),
-                ["toolforge.org", "wmcloud.org", "wmflabs.org"].map(String::from).to_vec(),
-            ),
-            "none" => (Vec::new(), Vec::new()),
-            other => return Err(ClassifyError::UnknownProfile(other.to_owned())),
-        };
-        first_party.extend(config.first_party.iter().cloned());
-        wmcs.extend(config.wmcs.iter().cloned());
-        Ok(Self { first_party, wmcs })
+        let profile = Profile::parse(&config.profile)?;
+        let mut index = profile::DomainIndex::default();
+        for domain in profile.first_party() {
+            index.add_builtin(Tier::FirstParty, domain);
+        }
+        for domain in profile.wmcs() {
+            index.add_builtin(Tier::Wmcs, domain);
+        }
+        for entry in &config.first_party {
+            index.add_user(Tier::FirstParty, entry)?;
+        }
+        for entry in &config.wmcs {
+            index.add_user(Tier::Wmcs, entry)?;
+        }
+        Ok(Self { profile, index })
     }
 
-    /// Tier of a host (lower-case, as in [`Load::host`]).
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// Tier of a host: first party or WMCS when a configured entry covers it,
+    /// third party otherwise; [`Tier::Unknown`] when it is not a host at all
+    /// (empty, or still holding a `${…}` marker).
     pub fn tier_of_host(&self, host: &str) -> Tier {
-        let under = |d: &String| host == d || host.ends_with(&format!(".{d}"));
-        if self.first_party.iter().any(under) {
-            Tier::FirstParty
-        } else if self.wmcs.iter().any(under) {
-            Tier::Wmcs
-        } else {
-            Tier::ThirdParty
+        match host::normalize(host) {
+            Some(h) => self.index.tier_of(&h).unwrap_or(Tier::ThirdParty),
+            None => Tier::Unknown,
         }
     }
 
-    /// Tier and entity of a load: same-wiki targets and module loads are first
-    /// party; a load with neither host nor same-wiki target is unknown.
+    /// The organisation behind a host (see [`entity_of_host`]).
+    pub fn entity_of_host(&self, host: &str) -> Option<&'static Entity> {
+        entity_of_host(host)
+    }
+
+    /// Tier and entity of a load: by host when it has one; a load with no
+    /// host that targets this wiki (a relative URL, a page, modules) is first
+    /// party; one with neither is unknown.
     pub fn classify(&self, load: &Load) -> Classification {
-        let tier = match &load.host {
-            Some(h) => self.tier_of_host(h),
+        match load.host.as_deref() {
+            Some(h) => Classification {
+                tier: self.tier_of_host(h),
+                entity: entity_of_host(h).map(|e| e.name.clone()),
+            },
             None if load.same_wiki || !load.modules.is_empty() || load.page.is_some() => {
-                Tier::FirstParty
+                Classification {
+                    tier: Tier::FirstParty,
+                    entity: None,
+                }
             }
-            None => Tier::Unknown,
-        };
-        Classification { tier, entity: None }
+            None => Classification {
+                tier: Tier::Unknown,
+                entity: None,
+            },
+        }
     }
 
-    /// Registrable domain (eTLD+1) of a host; `None` for IP literals and
-    /// public suffixes themselves.
+    /// Registrable domain (eTLD+1) of a host with both sections of the
+    /// Public Suffix List: `x.github.io` for `a.x.github.io`. `None` for IP
+    /// literals, `localhost` and public suffixes themselves.
     pub fn registrable_domain(host: &str) -> Option<String> {
-        let labels: Vec<&str> = host.split('.').collect();
-        (labels.len() >= 2).then(|| labels[labels.len() - 2..].join("."))
+        registrable_domain(host)
     }
 }
 
-/// A CSP host-source (`https://*.example.org:443/path/`), matched with CSP
-/// Level 3 semantics: `*.x` matches subdomains of `x` but not `x` itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostSource {
-    pub scheme: Option<String>,
-    /// `example.org`, `*.example.org` or `*`.
-    pub host: String,
-    /// `None` = default port for the scheme; `Some(None)` = `*`.
-    pub port: Option<Option<u16>>,
-    pub path: Option<String>,
+/// Registrable domain (eTLD+1) of a host with both sections of the Public
+/// Suffix List; see [`psl::registrable_domain`] for the ICANN-only view.
+pub fn registrable_domain(host: &str) -> Option<String> {
+    psl::registrable_domain(host, Sections::All)
 }
 
-impl HostSource {
-    pub fn parse(text: &str) -> Result<Self, ClassifyError> {
-        let _ = text;
-        Err(ClassifyError::InvalidHostSource {
-            source_text: text.to_owned(),
-            reason: "not implemented yet".to_owned(),
-        })
-    }
-
-    /// Does a URL (as in [`Load::url`], fully known) match this source?
-    pub fn matches_url(&self, url: &str) -> bool {
-        let _ = url;
-        false
-    }
-}
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "in tests a panic on None or Err is the failed assertion"
+)]
+#[path = "lib_tests.rs"]
+mod tests;
