@@ -1,4 +1,5 @@
-// Helpers that wrap a loader. Each call site that supplies a URL is one load.
+// Helpers that wrap a loader. Each call site that passes a URL is one load;
+// a helper that builds the URL itself is one load, inside the helper.
 function loadJS( url ) {
 	mw.loader.load( url );
 }
