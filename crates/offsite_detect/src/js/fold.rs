@@ -1,0 +1,360 @@
+//! Folding an expression into the string it evaluates to, as far as that is
+//! known: literals, `+`, template literals, never-reassigned bindings,
+//! properties of constant object literals, `.concat`/`.join`, URI encoders and
+//! the MediaWiki values that name the wiki itself (`mw.config.get('wgServer')`
+//! becomes `${wgServer}`). Unknown parts become [`DYNAMIC`].
+
+use oxc::ast::ast::{CallExpression, Expression};
+use oxc::semantic::SymbolId;
+use oxc::span::{GetSpan, Span};
+use offsite_model::{DYNAMIC, Resolution, WIKI_SERVER};
+
+use super::resolve::{MAX_DEPTH, Resolver, Val, property};
+use super::url;
+
+/// Internal marker for `location.host`: the wiki's own host. Only meaningful
+/// right after a scheme (`location.protocol + '//' + location.host`), where
+/// [`Folded::finish`] turns the prefix into `${wgServer}`.
+const WIKI_HOST: &str = "${wgServerName}";
+
+/// A (partly) folded string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Folded {
+    pub text: String,
+    pub resolution: Resolution,
+    /// The first sub-expression that could not be folded.
+    pub dynamic: Option<Span>,
+}
+
+impl Folded {
+    /// Nothing at all is known.
+    pub fn is_opaque(&self) -> bool {
+        self.text == DYNAMIC
+    }
+}
+
+#[derive(Default)]
+struct Acc {
+    text: String,
+    pieces: u32,
+    dynamic: Option<Span>,
+}
+
+impl Acc {
+    fn push(&mut self, s: &str) {
+        self.pieces += 1;
+        self.text.push_str(s);
+    }
+
+    fn unknown(&mut self, span: Span) {
+        self.pieces += 1;
+        if !self.text.ends_with(DYNAMIC) {
+            self.text.push_str(DYNAMIC);
+        }
+        self.dynamic.get_or_insert(span);
+    }
+
+    fn push_folded(&mut self, folded: &Folded) {
+        if folded.text.starts_with(DYNAMIC) && self.text.ends_with(DYNAMIC) {
+            self.text.push_str(&folded.text[DYNAMIC.len()..]);
+        } else {
+            self.text.push_str(&folded.text);
+        }
+        self.pieces += 2;
+        if self.dynamic.is_none() {
+            self.dynamic = folded.dynamic;
+        }
+    }
+
+    /// `top`: this is the whole expression, so the host marker can be
+    /// settled; folds of bindings keep it for their users.
+    fn finish(self, literal: bool, top: bool) -> Folded {
+        let text = if top { wiki_host_prefix(self.text) } else { self.text };
+        let resolution = if self.dynamic.is_some() || (top && text.contains(DYNAMIC)) {
+            Resolution::Dynamic
+        } else if literal && self.pieces <= 1 {
+            Resolution::Literal
+        } else {
+            Resolution::Constant
+        };
+        Folded { text, resolution, dynamic: self.dynamic }
+    }
+}
+
+/// `${…}//${wgServerName}/x` (`location.protocol + '//' + location.host`)
+/// is the wiki's own server; elsewhere the host marker is just unknown.
+fn wiki_host_prefix(text: String) -> String {
+    if !text.contains(WIKI_HOST) {
+        return text;
+    }
+    let after_scheme = ["", DYNAMIC, "https:", "http:"]
+        .iter()
+        .find_map(|scheme| text.strip_prefix(scheme)?.strip_prefix("//")?.strip_prefix(WIKI_HOST));
+    match after_scheme {
+        Some(rest) => format!("{WIKI_SERVER}{}", rest.replace(WIKI_HOST, DYNAMIC)),
+        None => text.replace(WIKI_HOST, DYNAMIC),
+    }
+}
+
+/// The marker for a MediaWiki configuration value that names the wiki.
+fn wiki_config(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "wgServer" => WIKI_SERVER,
+        "wgScriptPath" => "${wgScriptPath}",
+        "wgScript" => "${wgScript}",
+        "wgArticlePath" => "${wgArticlePath}",
+        "wgServerName" => WIKI_HOST,
+        _ => return None,
+    })
+}
+
+impl<'a> Resolver<'_, 'a> {
+    pub fn fold(&mut self, expr: &'a Expression<'a>) -> Folded {
+        let mut acc = Acc::default();
+        self.fold_into(expr, &mut acc, 0);
+        let literal = matches!(
+            expr.get_inner_expression(),
+            Expression::StringLiteral(_) | Expression::TemplateLiteral(_)
+        );
+        acc.finish(literal, true)
+    }
+
+    fn fold_into(&mut self, expr: &'a Expression<'a>, acc: &mut Acc, depth: u32) {
+        if depth > MAX_DEPTH {
+            acc.unknown(expr.span());
+            return;
+        }
+        let depth = depth + 1;
+        match expr.get_inner_expression() {
+            Expression::StringLiteral(s) => acc.push(&s.value),
+            Expression::TemplateLiteral(t) => {
+                for (i, quasi) in t.quasis.iter().enumerate() {
+                    acc.push(quasi.value.cooked.as_ref().unwrap_or(&quasi.value.raw));
+                    if let Some(e) = t.expressions.get(i) {
+                        self.fold_into(e, acc, depth);
+                    }
+                }
+            }
+            Expression::NumericLiteral(n) => acc.push(&url::number_text(n.value)),
+            Expression::BinaryExpression(b)
+                if b.operator == oxc::ast::ast::BinaryOperator::Addition =>
+            {
+                self.fold_into(&b.left, acc, depth);
+                self.fold_into(&b.right, acc, depth);
+            }
+            Expression::Identifier(ident) => match self.binding(ident) {
+                Ok(symbol) => match self.fold_symbol(symbol, depth) {
+                    Some(folded) => acc.push_folded(&folded),
+                    None => acc.unknown(expr.span()),
+                },
+                Err(()) => acc.unknown(expr.span()),
+            },
+            inner @ (Expression::StaticMemberExpression(_)
+            | Expression::ComputedMemberExpression(_)) => self.fold_member(inner, acc, depth),
+            Expression::CallExpression(call) => self.fold_call(call, acc, depth),
+            other => acc.unknown(other.span()),
+        }
+    }
+
+    fn fold_member(&mut self, expr: &'a Expression<'a>, acc: &mut Acc, depth: u32) {
+        let Some(member) = expr.as_member_expression() else {
+            acc.unknown(expr.span());
+            return;
+        };
+        match self.resolve(member.object(), depth) {
+            Val::Object(object) => {
+                match member.static_property_name().and_then(|k| property(object, k)) {
+                    Some(value) => self.fold_into(value, acc, depth),
+                    None => acc.unknown(expr.span()),
+                }
+            }
+            Val::Global(_) => match self.resolve(expr, depth) {
+                Val::Global(path) => match path.as_str() {
+                    "location.origin" | "document.location.origin" => acc.push(WIKI_SERVER),
+                    "location.host" | "location.hostname" | "document.location.host"
+                    | "document.location.hostname" | "document.domain" => acc.push(WIKI_HOST),
+                    p => match p.strip_prefix("mw.config.values.").and_then(wiki_config) {
+                        Some(marker) => acc.push(marker),
+                        None => acc.unknown(expr.span()),
+                    },
+                },
+                _ => acc.unknown(expr.span()),
+            },
+            _ => acc.unknown(expr.span()),
+        }
+    }
+
+    fn fold_call(&mut self, call: &'a CallExpression<'a>, acc: &mut Acc, depth: u32) {
+        let arg = |i: usize| call.arguments.get(i).and_then(|a| a.as_expression());
+        let callee = call.callee.get_inner_expression();
+        if let Val::Global(path) = self.resolve(callee, depth) {
+            match path.as_str() {
+                "mw.config.get" => {
+                    match arg(0).and_then(url::string_literal).and_then(wiki_config) {
+                        Some(marker) => acc.push(marker),
+                        None => acc.unknown(call.span),
+                    }
+                }
+                "mw.util.wikiScript" => match arg(0).map(url::string_literal) {
+                    None => acc.push("${wgScript}"),
+                    Some(Some("index")) => acc.push("${wgScript}"),
+                    Some(Some(name)) => acc.push(&format!("${{wgScriptPath}}/{name}.php")),
+                    Some(None) => {
+                        acc.push("${wgScriptPath}/");
+                        acc.unknown(call.span);
+                    }
+                },
+                "mw.util.getUrl" => self.fold_get_url(call, acc, depth),
+                "encodeURIComponent" | "encodeURI" | "escape" | "mw.util.wikiUrlencode"
+                | "mw.util.rawurlencode" => {
+                    let Some(inner) = arg(0) else {
+                        acc.unknown(call.span);
+                        return;
+                    };
+                    let mut sub = Acc::default();
+                    self.fold_into(inner, &mut sub, depth);
+                    match sub.dynamic {
+                        None => acc.push(&url::encode(&path, &sub.text)),
+                        Some(span) => acc.unknown(span),
+                    }
+                }
+                "String" => match arg(0) {
+                    Some(e) => self.fold_into(e, acc, depth),
+                    None => acc.push(""),
+                },
+                _ => acc.unknown(call.span),
+            }
+            return;
+        }
+        let Some(member) = callee.as_member_expression() else {
+            acc.unknown(call.span);
+            return;
+        };
+        match member.static_property_name() {
+            Some("concat") => {
+                self.fold_into(member.object(), acc, depth);
+                for a in &call.arguments {
+                    match a.as_expression() {
+                        Some(e) => self.fold_into(e, acc, depth),
+                        None => acc.unknown(a.span()),
+                    }
+                }
+            }
+            Some("join") => match self.resolve(member.object(), depth) {
+                Val::Array(array) => {
+                    let sep = match arg(0) {
+                        None => ",",
+                        Some(e) => match url::string_literal(e) {
+                            Some(s) => s,
+                            None => {
+                                acc.unknown(e.span());
+                                return;
+                            }
+                        },
+                    };
+                    for (i, element) in array.elements.iter().enumerate() {
+                        if i > 0 {
+                            acc.push(sep);
+                        }
+                        match element.as_expression() {
+                            Some(e) => self.fold_into(e, acc, depth),
+                            None => acc.unknown(element.span()),
+                        }
+                    }
+                }
+                _ => acc.unknown(call.span),
+            },
+            Some("replace" | "replaceAll") => {
+                let mut sub = Acc::default();
+                self.fold_into(member.object(), &mut sub, depth);
+                let pattern = arg(0).and_then(url::string_literal);
+                let replacement = arg(1).and_then(url::string_literal);
+                match (pattern, replacement, sub.dynamic) {
+                    (Some(p), Some(r), None) => acc.push(&sub.text.replacen(p, r, 1)),
+                    _ => {
+                        let text = std::mem::take(&mut sub.text);
+                        acc.push(&text);
+                        acc.unknown(call.span);
+                    }
+                }
+            }
+            Some("toString" | "trim" | "valueOf") => self.fold_into(member.object(), acc, depth),
+            _ => acc.unknown(call.span),
+        }
+    }
+
+    /// `mw.util.getUrl(title, params)`: an article path, or an `index.php`
+    /// URL when parameters are given (`{ action: 'raw' }`).
+    fn fold_get_url(&mut self, call: &'a CallExpression<'a>, acc: &mut Acc, depth: u32) {
+        let arg = |i: usize| call.arguments.get(i).and_then(|a| a.as_expression());
+        let params = match arg(1).map(|e| self.resolve(e, depth)) {
+            Some(Val::Object(object)) => Some(object),
+            _ => None,
+        };
+        let Some(params) = params else {
+            acc.push("${wgArticlePath}");
+            return;
+        };
+        let mut sub = Acc::default();
+        match arg(0) {
+            Some(title) => self.fold_into(title, &mut sub, depth),
+            None => sub.unknown(call.span),
+        }
+        acc.push("${wgScript}?title=");
+        match sub.dynamic {
+            None => acc.push(&url::encode("mw.util.wikiUrlencode", &sub.text)),
+            Some(span) => acc.unknown(span),
+        }
+        for key in ["action", "ctype"] {
+            if let Some(value) = property(params, key) {
+                acc.push(&format!("&{key}="));
+                self.fold_into(value, acc, depth);
+            }
+        }
+    }
+
+    /// The constant string a binding holds, if it holds one.
+    fn fold_symbol(&mut self, symbol: SymbolId, depth: u32) -> Option<Folded> {
+        if let Some(folded) = self.folds.get(&symbol) {
+            return folded.clone();
+        }
+        self.folds.insert(symbol, None);
+        let folded = self.compute_fold_symbol(symbol, depth);
+        self.folds.insert(symbol, folded.clone());
+        folded
+    }
+
+    fn compute_fold_symbol(&mut self, symbol: SymbolId, depth: u32) -> Option<Folded> {
+        if !self.is_constant_symbol(symbol) {
+            return None;
+        }
+        let nodes = self.semantic.nodes();
+        let decl = self.semantic.scoping().symbol_declaration(symbol);
+        let oxc::ast::AstKind::VariableDeclarator(declarator) = nodes.kind(decl) else {
+            return None;
+        };
+        if !matches!(declarator.id, oxc::ast::ast::BindingPattern::BindingIdentifier(_)) {
+            return None;
+        }
+        let init = declarator.init.as_ref()?;
+        let mut acc = Acc::default();
+        self.fold_into(init, &mut acc, depth);
+        let mut folded = acc.finish(false, false);
+        if folded.resolution == Resolution::Literal {
+            folded.resolution = Resolution::Constant;
+        }
+        Some(folded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_marker_after_scheme_is_the_wiki() {
+        assert_eq!(wiki_host_prefix(format!("{DYNAMIC}//{WIKI_HOST}/w/x.js")), "${wgServer}/w/x.js");
+        assert_eq!(wiki_host_prefix(format!("https://{WIKI_HOST}/x")), "${wgServer}/x");
+        assert_eq!(wiki_host_prefix(format!("https://a.example/?h={WIKI_HOST}")), "https://a.example/?h=${…}");
+    }
+}

@@ -1,0 +1,422 @@
+//! What an expression stands for, as far as loads are concerned: a browser or
+//! MediaWiki global (`mw.loader.load`, `$`), a DOM element being built, an
+//! `XMLHttpRequest`, a jQuery collection, or a constant object or array.
+//!
+//! Names are only taken for the global when oxc's semantic model says the
+//! reference is unresolved (or written `window.X`), so a local `fetch` or a
+//! `var $ = myLib` does not count. Bindings are followed when they are never
+//! reassigned, including the parameters of the usual wrappers
+//! (`(function ($, mw) {…})(jQuery, mediaWiki)`, `$(function ($) {…})`).
+
+use std::collections::HashMap;
+
+use oxc::ast::AstKind;
+use oxc::ast::ast::{
+    ArrayExpression, BindingPattern, Expression, FormalParameter, ObjectExpression,
+    ObjectPropertyKind,
+};
+use oxc::semantic::{NodeId, Semantic, SymbolId};
+use oxc::span::GetSpan;
+
+use super::url;
+
+/// Bindings and calls are followed at most this deep; deeper chains are
+/// unknown. Also guards against pathological nesting.
+pub(super) const MAX_DEPTH: u32 = 24;
+
+/// A DOM element created in the analysed code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Elem {
+    /// Lower-case tag name.
+    pub tag: String,
+    /// `rel` when known at creation (`$('<link rel="preload">')`).
+    pub rel: Option<String>,
+    /// The variable the element is held in, so that a `rel` set later can be
+    /// matched with the `href` load.
+    pub origin: Option<SymbolId>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Val<'a> {
+    Unknown,
+    /// Canonical dotted path of a real global: `mw.loader.load`, `$.ajax`,
+    /// `document.createElement`, `fetch`.
+    Global(String),
+    Element(Elem),
+    Xhr,
+    /// A jQuery collection, with the element it wraps when built here.
+    JQuery(Option<Elem>),
+    Object(&'a ObjectExpression<'a>),
+    Array(&'a ArrayExpression<'a>),
+    /// `new Request(url)`: the URL expression.
+    Request(&'a Expression<'a>),
+}
+
+/// Shared state of one file's analysis: the semantic model and memo tables,
+/// so every binding is resolved once however often it is used.
+pub(super) struct Resolver<'s, 'a> {
+    pub semantic: &'s Semantic<'a>,
+    pub text: &'a str,
+    vals: HashMap<SymbolId, Val<'a>>,
+    pub(super) folds: HashMap<SymbolId, Option<super::fold::Folded>>,
+}
+
+/// `mediaWiki` is `mw`, `jQuery` is `$`; everything else keeps its name.
+fn canonical_root(name: &str) -> &str {
+    match name {
+        "mediaWiki" => "mw",
+        "jQuery" => "$",
+        other => other,
+    }
+}
+
+/// Objects whose properties are globals (`window.fetch`).
+fn is_global_object(path: &str) -> bool {
+    matches!(path, "window" | "self" | "globalThis" | "top" | "parent" | "frames")
+}
+
+impl<'s, 'a> Resolver<'s, 'a> {
+    pub fn new(semantic: &'s Semantic<'a>, text: &'a str) -> Self {
+        Self { semantic, text, vals: HashMap::new(), folds: HashMap::new() }
+    }
+
+    pub fn nodes(&self) -> &'s oxc::semantic::AstNodes<'a> {
+        self.semantic.nodes()
+    }
+
+    /// The symbol an identifier expression is bound to; `Err(name)` for an
+    /// unresolved (global) reference.
+    pub fn binding(
+        &self,
+        ident: &oxc::ast::ast::IdentifierReference<'a>,
+    ) -> Result<SymbolId, ()> {
+        let scoping = self.semantic.scoping();
+        ident
+            .reference_id
+            .get()
+            .and_then(|r| scoping.get_reference(r).symbol_id())
+            .ok_or(())
+    }
+
+    /// A symbol whose value is fixed: declared once and never written again.
+    pub fn is_constant_symbol(&self, symbol: SymbolId) -> bool {
+        let scoping = self.semantic.scoping();
+        !scoping.symbol_is_mutated(symbol) && scoping.symbol_redeclarations(symbol).is_empty()
+    }
+
+    pub fn resolve(&mut self, expr: &'a Expression<'a>, depth: u32) -> Val<'a> {
+        if depth > MAX_DEPTH {
+            return Val::Unknown;
+        }
+        let depth = depth + 1;
+        match expr.get_inner_expression() {
+            Expression::Identifier(ident) => match self.binding(ident) {
+                Ok(symbol) => self.resolve_symbol(symbol, depth),
+                Err(()) => Val::Global(canonical_root(ident.name.as_str()).to_owned()),
+            },
+            Expression::StaticMemberExpression(member) => {
+                let object = self.resolve(&member.object, depth);
+                self.member(object, member.property.name.as_str(), depth)
+            }
+            Expression::ComputedMemberExpression(member) => {
+                match url::static_key(&member.expression) {
+                    Some(key) => {
+                        let object = self.resolve(&member.object, depth);
+                        self.member(object, key, depth)
+                    }
+                    None => Val::Unknown,
+                }
+            }
+            Expression::CallExpression(call) => self.resolve_call(call, depth),
+            Expression::NewExpression(new) => match self.resolve(&new.callee, depth) {
+                Val::Global(path) => match path.as_str() {
+                    "XMLHttpRequest" => Val::Xhr,
+                    "Image" => Val::Element(Elem { tag: "img".into(), rel: None, origin: None }),
+                    "Request" => new
+                        .arguments
+                        .first()
+                        .and_then(|a| a.as_expression())
+                        .map_or(Val::Unknown, Val::Request),
+                    _ => Val::Unknown,
+                },
+                _ => Val::Unknown,
+            },
+            Expression::ObjectExpression(object) => Val::Object(object),
+            Expression::ArrayExpression(array) => Val::Array(array),
+            Expression::AssignmentExpression(assign) => self.resolve(&assign.right, depth),
+            Expression::SequenceExpression(seq) => {
+                seq.expressions.last().map_or(Val::Unknown, |e| self.resolve(e, depth))
+            }
+            _ => Val::Unknown,
+        }
+    }
+
+    fn member(&mut self, object: Val<'a>, key: &str, depth: u32) -> Val<'a> {
+        match object {
+            Val::Global(path) if is_global_object(&path) => {
+                Val::Global(canonical_root(key).to_owned())
+            }
+            Val::Global(mut path) => {
+                path.push('.');
+                path.push_str(key);
+                Val::Global(path)
+            }
+            Val::Object(object) => {
+                property(object, key).map_or(Val::Unknown, |v| self.resolve(v, depth))
+            }
+            _ => Val::Unknown,
+        }
+    }
+
+    fn resolve_call(
+        &mut self,
+        call: &'a oxc::ast::ast::CallExpression<'a>,
+        depth: u32,
+    ) -> Val<'a> {
+        let first = call.arguments.first().and_then(|a| a.as_expression());
+        let callee = self.resolve(&call.callee, depth);
+        if let Val::Global(path) = &callee {
+            return match path.as_str() {
+                "document.createElement" => first
+                    .and_then(|e| url::string_literal(e))
+                    .map_or(Val::Unknown, |tag| {
+                        Val::Element(Elem { tag: tag.to_ascii_lowercase(), rel: None, origin: None })
+                    }),
+                "$" => match first {
+                    Some(arg) => self.jquery_of(arg, depth),
+                    None => Val::JQuery(None),
+                },
+                "Object.assign" => first.map_or(Val::Unknown, |e| self.resolve(e, depth)),
+                _ => Val::Unknown,
+            };
+        }
+        // Chained jQuery calls return the same collection.
+        if let Some(member) = call.callee.get_inner_expression().as_member_expression()
+            && let Some(method) = member.static_property_name()
+            && is_chainable(method)
+        {
+            let receiver = self.resolve(member.object(), depth);
+            if let Val::JQuery(_) = receiver {
+                return receiver;
+            }
+        }
+        Val::Unknown
+    }
+
+    /// `$(arg)`: markup creates an element, an element is wrapped.
+    fn jquery_of(&mut self, arg: &'a Expression<'a>, depth: u32) -> Val<'a> {
+        if let Some(markup) = url::string_literal(arg) {
+            return Val::JQuery(url::markup_element(markup));
+        }
+        match self.resolve(arg, depth) {
+            Val::Element(elem) | Val::JQuery(Some(elem)) => Val::JQuery(Some(elem)),
+            _ => Val::JQuery(None),
+        }
+    }
+
+    pub fn resolve_symbol(&mut self, symbol: SymbolId, depth: u32) -> Val<'a> {
+        if let Some(val) = self.vals.get(&symbol) {
+            return val.clone();
+        }
+        // Cycle guard: a binding that (indirectly) refers to itself is unknown.
+        self.vals.insert(symbol, Val::Unknown);
+        let mut val = self.compute_symbol(symbol, depth);
+        if let Val::Element(elem) | Val::JQuery(Some(elem)) = &mut val
+            && elem.origin.is_none()
+        {
+            elem.origin = Some(symbol);
+        }
+        self.vals.insert(symbol, val.clone());
+        val
+    }
+
+    fn compute_symbol(&mut self, symbol: SymbolId, depth: u32) -> Val<'a> {
+        let nodes = self.semantic.nodes();
+        let scoping = self.semantic.scoping();
+        let decl = scoping.symbol_declaration(symbol);
+        match nodes.kind(decl) {
+            AstKind::VariableDeclarator(declarator) => {
+                let init = declarator.init.as_ref();
+                match &declarator.id {
+                    BindingPattern::BindingIdentifier(_) => {
+                        if self.is_constant_symbol(symbol) {
+                            init.map_or(Val::Unknown, |e| self.resolve(e, depth))
+                        } else {
+                            self.resolve_writes(symbol, init, depth)
+                        }
+                    }
+                    // `var { load } = mw.loader`
+                    BindingPattern::ObjectPattern(pattern) if self.is_constant_symbol(symbol) => {
+                        let Some(init) = init else { return Val::Unknown };
+                        let key = pattern.properties.iter().find_map(|p| match &p.value {
+                            BindingPattern::BindingIdentifier(id)
+                                if id.symbol_id.get() == Some(symbol) =>
+                            {
+                                p.key.static_name()
+                            }
+                            _ => None,
+                        });
+                        match key {
+                            Some(key) => {
+                                let object = self.resolve(init, depth);
+                                self.member(object, &key, depth)
+                            }
+                            None => Val::Unknown,
+                        }
+                    }
+                    _ => Val::Unknown,
+                }
+            }
+            AstKind::FormalParameter(param) if self.is_constant_symbol(symbol) => {
+                self.resolve_parameter(decl, param, depth)
+            }
+            _ => Val::Unknown,
+        }
+    }
+
+    /// A reassigned variable: it keeps a meaning only when every value written
+    /// to it is the same kind of object (`var xhr; … xhr = new XMLHttpRequest()`).
+    fn resolve_writes(
+        &mut self,
+        symbol: SymbolId,
+        init: Option<&'a Expression<'a>>,
+        depth: u32,
+    ) -> Val<'a> {
+        let nodes = self.semantic.nodes();
+        let scoping = self.semantic.scoping();
+        let mut values: Vec<&'a Expression<'a>> = init.into_iter().collect();
+        for reference in scoping.get_resolved_references(symbol) {
+            if !reference.is_write() {
+                continue;
+            }
+            match nodes.parent_kind(reference.node_id()) {
+                AstKind::AssignmentExpression(assign)
+                    if assign.operator == oxc::ast::ast::AssignmentOperator::Assign =>
+                {
+                    values.push(&assign.right);
+                }
+                _ => return Val::Unknown,
+            }
+            if values.len() > 8 {
+                return Val::Unknown;
+            }
+        }
+        let mut merged: Option<Val<'a>> = None;
+        for value in values {
+            let val = self.resolve(value, depth);
+            merged = match (merged, val) {
+                (None, v @ (Val::Element(_) | Val::Xhr)) => Some(v),
+                (Some(Val::Xhr), Val::Xhr) => Some(Val::Xhr),
+                (Some(Val::Element(a)), Val::Element(b)) if a.tag == b.tag => {
+                    Some(Val::Element(a))
+                }
+                _ => return Val::Unknown,
+            };
+        }
+        merged.unwrap_or(Val::Unknown)
+    }
+
+    /// A parameter of a function that is called right here (an IIFE) or
+    /// handed to a jQuery/MediaWiki entry point that passes a known value.
+    fn resolve_parameter(
+        &mut self,
+        decl: NodeId,
+        param: &'a FormalParameter<'a>,
+        depth: u32,
+    ) -> Val<'a> {
+        let nodes = self.semantic.nodes();
+        let params_id = nodes.parent_id(decl);
+        let AstKind::FormalParameters(params) = nodes.kind(params_id) else {
+            return Val::Unknown;
+        };
+        let Some(index) = params.items.iter().position(|p| p.span == param.span) else {
+            return Val::Unknown;
+        };
+        let function_id = nodes.parent_id(params_id);
+        let function_span = nodes.kind(function_id).span();
+        let mut parent = nodes.parent_id(function_id);
+        while let AstKind::ParenthesizedExpression(_) = nodes.kind(parent) {
+            parent = nodes.parent_id(parent);
+        }
+        let AstKind::CallExpression(call) = nodes.kind(parent) else {
+            return Val::Unknown;
+        };
+        let arg = |i: usize| call.arguments.get(i).and_then(|a| a.as_expression());
+        let callee = call.callee.get_inner_expression();
+        // `(function ($, mw) {…})(jQuery, mediaWiki)`
+        if callee.span() == function_span {
+            return arg(index).map_or(Val::Unknown, |e| self.resolve(e, depth));
+        }
+        // `(function ($) {…}).call(this, jQuery)`
+        if let Some(member) = callee.as_member_expression()
+            && member.object().get_inner_expression().span() == function_span
+        {
+            return match member.static_property_name() {
+                Some("call") => arg(index + 1).map_or(Val::Unknown, |e| self.resolve(e, depth)),
+                _ => Val::Unknown,
+            };
+        }
+        if arg(0).map(GetSpan::span) != Some(function_span) || index != 0 {
+            return Val::Unknown;
+        }
+        match self.resolve(&call.callee, depth) {
+            // `$(function ($) {…})`, `$(document).ready(function ($) {…})`
+            Val::Global(path) if path == "$" => Val::Global(path),
+            _ => match callee.as_member_expression().map(|m| (m.static_property_name(), m)) {
+                Some((Some("ready"), m)) => match self.resolve(m.object(), depth) {
+                    Val::JQuery(_) => Val::Global("$".into()),
+                    _ => Val::Unknown,
+                },
+                // `mw.hook('wikipage.content').add(function ($content) {…})`
+                Some((Some("add"), m)) => match m.object().get_inner_expression() {
+                    Expression::CallExpression(hook) => match self.resolve(&hook.callee, depth) {
+                        Val::Global(p) if p == "mw.hook" => Val::JQuery(None),
+                        _ => Val::Unknown,
+                    },
+                    _ => Val::Unknown,
+                },
+                _ => Val::Unknown,
+            },
+        }
+    }
+}
+
+/// jQuery methods that return the collection they were called on.
+pub(super) fn is_chainable(method: &str) -> bool {
+    matches!(
+        method,
+        "attr"
+            | "prop"
+            | "addClass"
+            | "removeClass"
+            | "css"
+            | "appendTo"
+            | "prependTo"
+            | "insertAfter"
+            | "insertBefore"
+            | "on"
+            | "off"
+            | "text"
+            | "hide"
+            | "show"
+            | "data"
+            | "append"
+            | "prepend"
+            | "html"
+    )
+}
+
+/// The value of property `key` in an object literal (last one wins, as in JS).
+pub(super) fn property<'a>(
+    object: &'a ObjectExpression<'a>,
+    key: &str,
+) -> Option<&'a Expression<'a>> {
+    object.properties.iter().rev().find_map(|p| match p {
+        ObjectPropertyKind::ObjectProperty(prop)
+            if !prop.computed && prop.key.static_name().is_some_and(|k| k == key) =>
+        {
+            Some(&prop.value)
+        }
+        _ => None,
+    })
+}

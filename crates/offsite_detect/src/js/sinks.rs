@@ -1,0 +1,469 @@
+//! The load sinks: which calls, `new` expressions and assignments fetch
+//! something, and what. One pass over oxc's node table; each candidate is
+//! resolved through [`Resolver`] (so only the real globals count).
+
+use std::collections::HashMap;
+
+use oxc::ast::AstKind;
+use oxc::ast::ast::{
+    Argument, AssignmentExpression, AssignmentOperator, CallExpression, Expression,
+    MemberExpression, NewExpression,
+};
+use oxc::semantic::{NodeId, SymbolId};
+use oxc::span::{GetSpan, Span};
+use offsite_model::{DYNAMIC, Load, Resolution, Sink};
+
+use super::consent::ConsentAnalysis;
+use super::fold::Folded;
+use super::resolve::{Resolver, Val, property};
+use super::url;
+use crate::Options;
+
+pub(super) struct Scanner<'s, 'a> {
+    pub(super) r: Resolver<'s, 'a>,
+    consent: ConsentAnalysis<'s, 'a>,
+    pub(super) options: &'s Options,
+    pub(super) loads: Vec<Load>,
+    /// `<link href>` loads whose `rel` may be set elsewhere on the variable.
+    pub(super) pending_links: Vec<(usize, SymbolId)>,
+    pub(super) rels: HashMap<SymbolId, String>,
+}
+
+/// Method names worth resolving a member call for; everything else is
+/// skipped without touching the semantic model.
+fn is_sink_method(name: &str) -> bool {
+    matches!(
+        name,
+        "load"
+            | "getScript"
+            | "using"
+            | "ajax"
+            | "get"
+            | "getJSON"
+            | "post"
+            | "open"
+            | "sendBeacon"
+            | "register"
+            | "write"
+            | "writeln"
+            | "setAttribute"
+            | "attr"
+            | "prop"
+            | "html"
+            | "append"
+            | "prepend"
+            | "after"
+            | "before"
+            | "replaceWith"
+            | "insertAdjacentHTML"
+            | "css"
+            | "setProperty"
+            | "assign"
+            | "fetch"
+            | "importScript"
+            | "importStylesheet"
+            | "importScriptURI"
+            | "importStylesheetURI"
+            | "$"
+            | "jQuery"
+    )
+}
+
+fn arg<'a>(arguments: &'a [Argument<'a>], i: usize) -> Option<&'a Expression<'a>> {
+    arguments.get(i).and_then(Argument::as_expression)
+}
+
+impl<'s, 'a> Scanner<'s, 'a> {
+    pub fn new(r: Resolver<'s, 'a>, consent: ConsentAnalysis<'s, 'a>, options: &'s Options) -> Self {
+        Self {
+            r,
+            consent,
+            options,
+            loads: Vec::new(),
+            pending_links: Vec::new(),
+            rels: HashMap::new(),
+        }
+    }
+
+    pub fn scan(mut self) -> Vec<Load> {
+        let nodes = self.r.nodes();
+        for node in nodes.iter() {
+            match node.kind() {
+                AstKind::CallExpression(call) => self.call(node.id(), call),
+                AstKind::NewExpression(new) => self.new_expression(node.id(), new),
+                AstKind::AssignmentExpression(assign) => self.assignment(node.id(), assign),
+                AstKind::ImportExpression(import) => {
+                    let folded = self.r.fold(&import.source);
+                    let load = self.url_load(import.span, "import()", Sink::Script, &folded);
+                    self.push(node.id(), load);
+                }
+                _ => {}
+            }
+        }
+        self.finish_links();
+        self.loads
+    }
+
+    /// A load whose target is the folded URL.
+    pub(super) fn url_load(&self, span: Span, api: &str, sink: Sink, folded: &Folded) -> Load {
+        let mut load = Load::new(span.start, span.end, api, sink);
+        if !folded.is_opaque() {
+            load = load.with_url(folded.text.clone());
+            load.page = url::page_of(&folded.text);
+        }
+        self.set_resolution(&mut load, folded);
+        load
+    }
+
+    pub(super) fn set_resolution(&self, load: &mut Load, folded: &Folded) {
+        load.resolution = folded.resolution;
+        load.dynamic_expr = folded
+            .dynamic
+            .and_then(|s| self.r.text.get(s.start as usize..s.end as usize))
+            .map(url::trim_expr);
+    }
+
+    /// Record a load performed by AST node `node`, with its consent gate.
+    pub(super) fn push(&mut self, node: NodeId, mut load: Load) {
+        let gate = self.consent.gate(node);
+        load.consent = gate.consent;
+        load.consent_kind = gate.kind;
+        load.consent_reason = gate.reason;
+        self.loads.push(load);
+    }
+
+    fn call(&mut self, id: NodeId, call: &'a CallExpression<'a>) {
+        let callee = call.callee.get_inner_expression();
+        let member = callee.as_member_expression();
+        let method = match (callee, member) {
+            (Expression::Identifier(_), _) => None,
+            (_, Some(m)) => match m.static_property_name() {
+                Some(name) if is_sink_method(name) => Some(name),
+                _ => return,
+            },
+            _ => return,
+        };
+        if let Val::Global(path) = self.r.resolve(callee, 0)
+            && self.global_call(id, call, &path)
+        {
+            return;
+        }
+        if let (Some(method), Some(member)) = (method, member) {
+            self.method_call(id, call, member, method);
+        }
+    }
+
+    /// Calls of global APIs. `false` when `path` is no sink.
+    fn global_call(&mut self, id: NodeId, call: &'a CallExpression<'a>, path: &str) -> bool {
+        let args = &call.arguments;
+        let span = call.span;
+        match path {
+            "mw.loader.load" => self.loader_load(id, call),
+            "mw.loader.using" => {
+                if let Some(a) = arg(args, 0) {
+                    self.modules(id, span, "mw.loader.using", a);
+                }
+            }
+            "importScript" => self.import_page(id, span, path, Sink::Script, arg(args, 0)),
+            "importStylesheet" => self.import_page(id, span, path, Sink::Style, arg(args, 0)),
+            "mw.loader.getScript" | "$.getScript" | "importScriptURI" => {
+                self.simple(id, span, path, Sink::Script, arg(args, 0));
+            }
+            "importStylesheetURI" => self.simple(id, span, path, Sink::Style, arg(args, 0)),
+            "navigator.sendBeacon" => self.simple(id, span, path, Sink::Beacon, arg(args, 0)),
+            "navigator.serviceWorker.register" => {
+                self.simple(id, span, path, Sink::Worker, arg(args, 0));
+            }
+            "fetch" => {
+                let Some(a) = arg(args, 0) else { return true };
+                let target = match self.r.resolve(a, 0) {
+                    Val::Request(url) => url,
+                    _ => a,
+                };
+                self.simple(id, span, "fetch", Sink::Fetch, Some(target));
+            }
+            "$.ajax" | "$.get" | "$.post" | "$.getJSON" => self.ajax(id, call, path),
+            "document.write" | "document.writeln" => {
+                for a in args.iter().filter_map(Argument::as_expression) {
+                    self.markup(id, span, path, a);
+                }
+            }
+            "$" => self.jquery_create(id, call),
+            "Object.assign" => {
+                let Some(target) = arg(args, 0) else { return true };
+                if let Val::Element(elem) = self.r.resolve(target, 0) {
+                    for a in args.iter().skip(1).filter_map(Argument::as_expression) {
+                        if let Val::Object(object) = self.r.resolve(a, 0) {
+                            self.element_props(id, span, &elem, object);
+                        }
+                    }
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn method_call(
+        &mut self,
+        id: NodeId,
+        call: &'a CallExpression<'a>,
+        member: &'a MemberExpression<'a>,
+        method: &str,
+    ) {
+        let args = &call.arguments;
+        let span = call.span;
+        let receiver = self.r.resolve(member.object(), 0);
+        match (method, receiver) {
+            ("open", Val::Xhr) => {
+                self.simple(id, span, "XMLHttpRequest.open", Sink::Xhr, arg(args, 1));
+            }
+            ("setAttribute", Val::Element(elem)) => {
+                if let (Some(name), Some(value)) =
+                    (arg(args, 0).and_then(url::string_literal), arg(args, 1))
+                {
+                    self.element_attr(id, span, &elem, name, value, None);
+                }
+            }
+            ("attr" | "prop", Val::JQuery(Some(elem))) => match (arg(args, 0), arg(args, 1)) {
+                (Some(name), Some(value)) => {
+                    if let Some(name) = url::string_literal(name) {
+                        self.element_attr(id, span, &elem, name, value, None);
+                    }
+                }
+                (Some(object), None) => {
+                    if let Val::Object(object) = self.r.resolve(object, 0) {
+                        self.element_props(id, span, &elem, object);
+                    }
+                }
+                _ => {}
+            },
+            ("html" | "append" | "prepend" | "after" | "before" | "replaceWith", receiver) => {
+                let jquery_like = matches!(receiver, Val::JQuery(_))
+                    || (method == "html" && !matches!(receiver, Val::Element(_)))
+                    || root_name(member.object()).is_some_and(|n| n.starts_with('$'));
+                if jquery_like {
+                    let api = format!(".{method}()");
+                    for a in args.iter().filter_map(Argument::as_expression) {
+                        self.markup(id, span, &api, a);
+                    }
+                }
+            }
+            ("insertAdjacentHTML", _) => {
+                if let Some(a) = arg(args, 1) {
+                    self.markup(id, span, "insertAdjacentHTML", a);
+                }
+            }
+            ("css", Val::JQuery(_)) => match (arg(args, 0), arg(args, 1)) {
+                (Some(_), Some(value)) => self.style(id, span, ".css()", value),
+                (Some(object), None) => {
+                    if let Val::Object(object) = self.r.resolve(object, 0) {
+                        for p in object.properties.iter().filter_map(|p| p.as_property()) {
+                            self.style(id, span, ".css()", &p.value);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            ("setProperty", _) if is_style_object(member.object()) => {
+                if let Some(value) = arg(args, 1) {
+                    self.style(id, span, "style.setProperty", value);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn new_expression(&mut self, id: NodeId, new: &'a NewExpression<'a>) {
+        let Val::Global(path) = self.r.resolve(&new.callee, 0) else { return };
+        let (api, sink) = match path.as_str() {
+            "WebSocket" => ("WebSocket", Sink::Websocket),
+            "EventSource" => ("EventSource", Sink::Eventsource),
+            "Worker" => ("Worker", Sink::Worker),
+            "SharedWorker" => ("SharedWorker", Sink::Worker),
+            "mw.ForeignApi" => ("mw.ForeignApi", Sink::Fetch),
+            "mw.ForeignRest" => ("mw.ForeignRest", Sink::Fetch),
+            "Audio" => ("Audio", Sink::Media),
+            _ => return,
+        };
+        match arg(&new.arguments, 0) {
+            Some(target) => self.simple(id, new.span, api, sink, Some(target)),
+            // `new Audio()` alone loads nothing until `.src` is set.
+            None if sink == Sink::Media => {}
+            None => self.simple(id, new.span, api, sink, None),
+        }
+    }
+
+    fn assignment(&mut self, id: NodeId, assign: &'a AssignmentExpression<'a>) {
+        let additive = assign.operator == AssignmentOperator::Addition;
+        if assign.operator != AssignmentOperator::Assign && !additive {
+            return;
+        }
+        let Some(member) = assign.left.as_member_expression() else { return };
+        let Some(prop) = member.static_property_name() else { return };
+        let span = assign.span;
+        match prop {
+            "innerHTML" | "outerHTML" => self.markup(id, span, prop, &assign.right),
+            _ if is_style_object(member.object()) => {
+                self.style(id, span, "style", &assign.right);
+            }
+            "src" | "href" | "action" | "srcset" | "poster" | "data" | "rel" if !additive => {
+                if let Val::Element(elem) = self.r.resolve(member.object(), 0) {
+                    self.element_attr(id, span, &elem, prop, &assign.right, None);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A load whose target is one URL argument (`$.getScript(url)`).
+    fn simple(
+        &mut self,
+        id: NodeId,
+        span: Span,
+        api: &str,
+        sink: Sink,
+        target: Option<&'a Expression<'a>>,
+    ) {
+        let folded = match target {
+            Some(t) => self.r.fold(t),
+            None => opaque(span),
+        };
+        let load = self.url_load(span, api, sink, &folded);
+        self.push(id, load);
+    }
+
+    /// `mw.loader.load(x, type)`: a URL (script, or style for `text/css`) or
+    /// ResourceLoader module names.
+    fn loader_load(&mut self, id: NodeId, call: &'a CallExpression<'a>) {
+        let args = &call.arguments;
+        let Some(target) = arg(args, 0) else { return };
+        if let Val::Array(_) = self.r.resolve(target, 0) {
+            self.modules(id, call.span, "mw.loader.load", target);
+            return;
+        }
+        let folded = self.r.fold(target);
+        if url::is_loader_url(&folded.text) || folded.text.starts_with(DYNAMIC) {
+            let css = arg(args, 1).and_then(url::string_literal) == Some("text/css");
+            let sink = if css { Sink::Style } else { Sink::Script };
+            let load = self.url_load(call.span, "mw.loader.load", sink, &folded);
+            self.push(id, load);
+        } else {
+            self.modules(id, call.span, "mw.loader.load", target);
+        }
+    }
+
+    /// A ResourceLoader module load: one name or an array of names.
+    fn modules(&mut self, id: NodeId, span: Span, api: &str, target: &'a Expression<'a>) {
+        let mut load = Load::new(span.start, span.end, api, Sink::Module);
+        load.same_wiki = true;
+        let names: Vec<Folded> = match self.r.resolve(target, 0) {
+            Val::Array(array) => array
+                .elements
+                .iter()
+                .map(|e| match e.as_expression() {
+                    Some(e) => self.r.fold(e),
+                    None => opaque(e.span()),
+                })
+                .collect(),
+            _ => vec![self.r.fold(target)],
+        };
+        let worst = names.iter().map(|f| f.resolution).max().unwrap_or(Resolution::Literal);
+        let mut summary = names.iter().find(|f| f.dynamic.is_some()).cloned().unwrap_or_else(|| {
+            Folded { text: String::new(), resolution: worst, dynamic: None }
+        });
+        summary.resolution = worst;
+        self.set_resolution(&mut load, &summary);
+        load.modules = names.into_iter().map(|f| f.text).collect();
+        self.push(id, load);
+    }
+
+    /// `importScript(title)` / `importStylesheet(title)`: a page of this wiki.
+    fn import_page(
+        &mut self,
+        id: NodeId,
+        span: Span,
+        api: &str,
+        sink: Sink,
+        title: Option<&'a Expression<'a>>,
+    ) {
+        let folded = title.map_or_else(|| opaque(span), |t| self.r.fold(t));
+        let mut load = Load::new(span.start, span.end, api, sink);
+        load.same_wiki = true;
+        load.page = (!folded.is_opaque()).then(|| folded.text.clone());
+        self.set_resolution(&mut load, &folded);
+        self.push(id, load);
+    }
+
+    /// `$.ajax` and its shorthands. Data requests unless the data type (or a
+    /// `callback=?` URL, which jQuery turns into a script tag) makes them JSONP
+    /// or script: <https://api.jquery.com/jQuery.ajax/>.
+    fn ajax(&mut self, id: NodeId, call: &'a CallExpression<'a>, api: &str) {
+        let args = &call.arguments;
+        let Some(first) = arg(args, 0) else { return };
+        let (target, settings) = match self.r.resolve(first, 0) {
+            // `$.ajax({...})` without `url` requests the current page: no load.
+            Val::Object(object) => match property(object, "url") {
+                Some(u) => (u, Some(object)),
+                None => return,
+            },
+            _ => {
+                let settings = match arg(args, 1).map(|a| self.r.resolve(a, 0)) {
+                    Some(Val::Object(o)) if api == "$.ajax" => Some(o),
+                    _ => None,
+                };
+                (first, settings)
+            }
+        };
+        let mut data_type = settings
+            .and_then(|o| property(o, "dataType"))
+            .and_then(url::string_literal)
+            .map(str::to_ascii_lowercase);
+        let jsonp_option = settings
+            .is_some_and(|o| property(o, "jsonp").is_some() || property(o, "jsonpCallback").is_some());
+        if matches!(api, "$.get" | "$.post") && settings.is_none() && args.len() > 1 {
+            data_type = args
+                .iter()
+                .skip(1)
+                .filter_map(Argument::as_expression)
+                .filter_map(url::string_literal)
+                .last()
+                .map(str::to_ascii_lowercase);
+        }
+        let folded = self.r.fold(target);
+        let callback_url = matches!(api, "$.getJSON" | "$.ajax") && folded.text.contains("=?");
+        let sink = match data_type.as_deref() {
+            Some("script") => Sink::Script,
+            Some("jsonp") => Sink::Jsonp,
+            _ if jsonp_option || callback_url => Sink::Jsonp,
+            _ => Sink::Xhr,
+        };
+        let load = self.url_load(call.span, api, sink, &folded);
+        self.push(id, load);
+    }
+}
+
+/// Nothing known about the target.
+pub(super) fn opaque(span: Span) -> Folded {
+    Folded { text: DYNAMIC.to_owned(), resolution: Resolution::Dynamic, dynamic: Some(span) }
+}
+
+/// `el.style` / `el.style.x`: is this expression a style declaration object?
+fn is_style_object(expr: &Expression<'_>) -> bool {
+    expr.get_inner_expression()
+        .as_member_expression()
+        .is_some_and(|m| m.static_property_name() == Some("style"))
+}
+
+/// The identifier a member/call chain starts from (`$content` in
+/// `$content.find('.x').append(…)`).
+fn root_name<'a>(expr: &'a Expression<'a>) -> Option<&'a str> {
+    let mut expr = expr.get_inner_expression();
+    loop {
+        expr = match expr {
+            Expression::Identifier(ident) => return Some(ident.name.as_str()),
+            Expression::CallExpression(call) => call.callee.get_inner_expression(),
+            e => e.as_member_expression()?.object().get_inner_expression(),
+        };
+    }
+}
