@@ -115,7 +115,7 @@ fn missing_closing_brace_at_end_of_file() {
         [
             row(
                 "mw.ForeignApi",
-                Sink::Xhr,
+                Sink::Fetch,
                 "https://commons.wikimedia.org/w/api.php"
             ),
             row("importStylesheet", Sink::Style, "MediaWiki:Gadget-Foo.css"),
@@ -258,12 +258,12 @@ fn every_api_in_a_broken_file() {
         ),
         row(
             "mw.ForeignApi",
-            Sink::Xhr,
+            Sink::Fetch,
             "https://i.example.org/w/api.php",
         ),
         row(
             "mw.ForeignRest",
-            Sink::Xhr,
+            Sink::Fetch,
             "https://i.example.org/w/rest.php",
         ),
         row(
@@ -284,12 +284,12 @@ fn every_api_in_a_broken_file() {
             "https://l.example.org/frame.html",
         ),
         row(
-            "$('<script>')",
+            "script.src",
             Sink::Script,
             "https://m.example.org/jq-element.js",
         ),
         row(
-            "$('<script>')",
+            "script.src",
             Sink::Script,
             "https://m.example.org/jq-attr.js",
         ),

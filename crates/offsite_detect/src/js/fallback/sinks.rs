@@ -113,16 +113,17 @@ fn property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'t>> {
 
 /// Sink and API name of `element.<attribute> = url` for a created element.
 fn element_sink(tag: &str, attribute: &str) -> Option<(Sink, String)> {
+    let tag = if tag == "image" { "img" } else { tag };
     let sink = match (tag, attribute) {
         ("script", "src") => Sink::Script,
-        ("img" | "image" | "input", "src") => Sink::Image,
-        ("iframe" | "frame", "src") => Sink::Iframe,
-        ("audio" | "video" | "source" | "track", "src") => Sink::Media,
-        ("embed", "src") => Sink::Other,
         ("link", "href") => Sink::Style,
+        ("img", "src" | "srcset") | ("video", "poster") | ("input", "src") => Sink::Image,
+        ("iframe" | "frame", "src") => Sink::Iframe,
+        ("audio" | "video" | "source" | "track", "src") | ("source", "srcset") => Sink::Media,
+        ("form", "action") => Sink::Form,
+        ("embed", "src") | ("object", "data") => Sink::Other,
         _ => return None,
     };
-    let tag = if tag == "image" { "img" } else { tag };
     Some((sink, format!("{tag}.{attribute}")))
 }
 
@@ -219,6 +220,7 @@ impl<'t> Finder<'_, 't> {
             "$.ajax" | "$.get" | "$.getJSON" | "$.post" => self.ajax(site, path, args),
             "fetch" => self.url_load(site, path, Sink::Fetch, first),
             "navigator.sendBeacon" => self.url_load(site, path, Sink::Beacon, first),
+            "navigator.serviceWorker.register" => self.url_load(site, path, Sink::Worker, first),
             _ => None,
         }
     }
@@ -286,9 +288,8 @@ impl<'t> Finder<'_, 't> {
         attributes: Option<Node<'t>>,
         pair: Option<(&str, Option<Node<'t>>)>,
     ) -> Option<Load> {
-        let api = format!("$('<{tag}>')");
-        for attribute in ["src", "href"] {
-            let Some((sink, _)) = element_sink(tag, attribute) else {
+        for attribute in ["src", "href", "action", "data", "poster"] {
+            let Some((sink, api)) = element_sink(tag, attribute) else {
                 continue;
             };
             let value = match (&pair, attributes) {
@@ -309,7 +310,8 @@ impl<'t> Finder<'_, 't> {
             "WebSocket" => Sink::Websocket,
             "EventSource" => Sink::Eventsource,
             "Worker" | "SharedWorker" => Sink::Worker,
-            "mw.ForeignApi" | "mw.ForeignRest" => Sink::Xhr,
+            "mw.ForeignApi" | "mw.ForeignRest" => Sink::Fetch,
+            "Audio" => Sink::Media,
             _ => return None,
         };
         self.url_load(
@@ -451,10 +453,15 @@ impl<'t> Finder<'_, 't> {
                     .filter(|a| a.kind() == "string")?;
                 Some(string_value(*last, text))
             });
+        let jsonp_option = settings.is_some_and(|s| {
+            property(s, "jsonp", text).is_some() || property(s, "jsonpCallback", text).is_some()
+        });
+        // jQuery turns a `callback=?` URL of $.ajax / $.getJSON into JSONP.
+        let callback_url = matches!(api, "$.ajax" | "$.getJSON") && folded.value.contains("=?");
         let sink = match data_type.as_deref().map(str::to_ascii_lowercase).as_deref() {
             Some("script") => Sink::Script,
             Some("jsonp") => Sink::Jsonp,
-            _ if folded.value.contains("callback=?") => Sink::Jsonp,
+            _ if jsonp_option || callback_url => Sink::Jsonp,
             _ => Sink::Xhr,
         };
         Some(with_target(Self::base(site, api, sink), &folded))
