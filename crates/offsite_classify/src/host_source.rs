@@ -290,11 +290,13 @@ fn host_part_match(pattern: &str, host: &str) -> bool {
         return true;
     }
     let host = host.strip_suffix('.').unwrap_or(host);
-    // Addresses are not domains: only `*` (above) matches them.
-    if host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return false;
-    }
     let pattern = pattern.strip_suffix('.').unwrap_or(pattern);
+    // Addresses are not domains: a wildcard never reaches into one
+    // (`*.0.0.1`), though an address written out in full matches itself, as
+    // in Chromium (`connect-src 127.0.0.1:8080` for a local tool).
+    if host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return pattern == host;
+    }
     match pattern.strip_prefix('*') {
         // `*.github.com` matches `x.github.com` but not `github.com`.
         Some(dot_parent) => {

@@ -205,9 +205,14 @@ fn star_host_with_scheme_or_port() {
 }
 
 #[test]
-fn addresses_match_only_star() {
+fn addresses_match_only_star_or_themselves() {
     assert!(!matches("*.0.0.1", "https://127.0.0.1/"));
     assert!(!matches("*.example.org", "https://[::1]/"));
+    assert!(matches(
+        "http://127.0.0.1:8080",
+        "http://127.0.0.1:8080/api"
+    ));
+    assert!(!matches("127.0.0.1", "https://127.0.0.2/"));
 }
 
 #[test]
