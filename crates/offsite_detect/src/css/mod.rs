@@ -144,6 +144,16 @@ impl Scan {
         let Some((url, resolution)) = network_url(raw) else {
             return false;
         };
+        // LESS imports of `.less` files are inlined by the compiler
+        // (ResourceLoader, lessc); the browser never fetches them.
+        if role == Role::Import
+            && url
+                .split(['?', '#'])
+                .next()
+                .is_some_and(|p| p.as_bytes().ends_with(b".less"))
+        {
+            return false;
+        }
         let mut load = Load::new(self.offset(start), self.offset(end), api, sink).with_url(url);
         load.resolution = resolution;
         self.loads.push(load);

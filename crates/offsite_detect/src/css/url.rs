@@ -30,8 +30,9 @@ pub(crate) fn network_url(raw: &str) -> Option<(String, Resolution)> {
     Some((url, resolution))
 }
 
-/// LESS `@{name}` / SCSS `#{...}` interpolations and a LESS variable at the
-/// start (`url(@base)`) become [`DYNAMIC`]: their value is not in this text.
+/// LESS `@{name}` / SCSS `#{...}` / template `{{name}}` interpolations and a
+/// LESS variable at the start (`url(@base)`) become [`DYNAMIC`]: their value
+/// is not in this text.
 fn replace_interpolations(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     let mut rest = url;
@@ -44,13 +45,18 @@ fn replace_interpolations(url: &str) -> String {
         out.push_str(DYNAMIC);
         rest = &after[end..];
     }
-    while let Some(open) = rest.find(['@', '#']) {
-        if rest[open + 1..].starts_with('{')
-            && let Some(close) = rest[open..].find('}')
-        {
+    while let Some(open) = rest.find(['@', '#', '{']) {
+        let after = &rest[open + 1..];
+        // `{{name}}` (Mustache, Handlebars, Vue templates) closes with `}}`.
+        let close = match rest.as_bytes()[open] {
+            b'{' if after.starts_with('{') => after.find("}}").map(|i| open + 1 + i + 2),
+            b'@' | b'#' if after.starts_with('{') => after.find('}').map(|i| open + 1 + i + 1),
+            _ => None,
+        };
+        if let Some(close) = close {
             out.push_str(&rest[..open]);
             out.push_str(DYNAMIC);
-            rest = &rest[open + close + 1..];
+            rest = &rest[close..];
         } else {
             out.push_str(&rest[..=open]);
             rest = &rest[open + 1..];
@@ -62,11 +68,8 @@ fn replace_interpolations(url: &str) -> String {
 
 /// The string of a LESS escape `~"..."` / `~'...'` that fills a whole `url()`.
 pub(super) fn less_escape(bad_url: &str) -> Option<&str> {
-    let inner = bad_url
-        .trim()
-        .strip_suffix(')')
-        .unwrap_or(bad_url)
-        .trim_end();
+    let trimmed = bad_url.trim();
+    let inner = trimmed.strip_suffix(')').unwrap_or(trimmed).trim_end();
     let rest = inner.strip_prefix('~')?;
     let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     rest[1..].strip_suffix(quote)
@@ -103,6 +106,11 @@ mod tests {
         );
         assert_eq!(replace_interpolations("@base-url/x.png"), "${…}/x.png");
         assert_eq!(replace_interpolations("a@b.png#x"), "a@b.png#x");
+        assert_eq!(
+            replace_interpolations("//x.example/{{id}}.png?s={{ size }}"),
+            "//x.example/${…}.png?s=${…}"
+        );
+        assert_eq!(replace_interpolations("a{b}{{c"), "a{b}{{c");
         assert_eq!(network_url("#{$x}").map(|u| u.1), Some(Resolution::Dynamic));
     }
 

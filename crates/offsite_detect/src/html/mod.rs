@@ -35,7 +35,34 @@ pub fn detect_fragment(text: &str, base: u32, options: &Options) -> Vec<Load> {
     scan(text, base, options).loads
 }
 
+/// How deep markup may nest inside markup (`srcdoc`, template scripts,
+/// markup strings in inline scripts) before the inner text is skipped. Each
+/// level is a shorter text, so this only bounds the stack on crafted input.
+const MAX_DEPTH: u8 = 12;
+
+thread_local! {
+    /// Nesting of [`scan`] on this thread, across the JS front end too.
+    static DEPTH: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+}
+
 fn scan(text: &str, base: u32, options: &Options) -> Detection {
+    let depth = DEPTH.with(std::cell::Cell::get);
+    if depth >= MAX_DEPTH {
+        return Detection {
+            loads: Vec::new(),
+            errors: vec![SyntaxError {
+                start: base,
+                message: "markup nested too deeply; not read".into(),
+            }],
+        };
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    let detection = scan_at_depth(text, base, options);
+    DEPTH.with(|d| d.set(depth));
+    detection
+}
+
+fn scan_at_depth(text: &str, base: u32, options: &Options) -> Detection {
     let mut scan = Scan {
         text,
         base,
@@ -59,10 +86,6 @@ enum Body {
     Ignored,
 }
 
-/// A raw-text element being read: its kind, end-tag name and the byte range
-/// of its text so far.
-type OpenBody = (Body, &'static [u8], Option<(usize, usize)>);
-
 struct Scan<'a> {
     text: &'a str,
     base: u32,
@@ -79,8 +102,9 @@ impl Scan<'_> {
 
     fn run(&mut self) {
         let mut tokenizer = Tokenizer::new_with_emitter(self.text, tokens::emitter());
-        // Body kind and byte range collected so far, while inside a raw-text element.
-        let mut body: Option<OpenBody> = None;
+        // Inside a raw-text element: what reads its body, the end tag that
+        // closes it and where the body starts.
+        let mut body: Option<(Body, &'static [u8], usize)> = None;
         // Inside a wikitext literal (`<nowiki>`...): skip until this end tag.
         let mut literal_until: Option<Vec<u8>> = None;
         let mut picture_depth = 0usize;
@@ -100,35 +124,27 @@ impl Scan<'_> {
                     self.tag(&tag, picture_depth > 0);
                     if let Some((state, end_name, kind)) = raw_text(&tag) {
                         tokenizer.set_state(state);
-                        body = Some((kind, end_name, None));
+                        body = Some((kind, end_name, tag.end));
                     }
                 }
-                Event::End(name) => {
+                Event::End { name, start } => {
                     if literal_until.as_deref() == Some(name.as_slice()) {
                         literal_until = None;
                     } else if name == b"picture" {
                         picture_depth = picture_depth.saturating_sub(1);
                     }
-                    if let Some((kind, end_name, range)) = body
+                    if let Some((kind, end_name, body_start)) = body
                         && end_name == name.as_slice()
                     {
                         body = None;
-                        if let Some((start, end)) = range {
-                            self.body(kind, start, end);
-                        }
-                    }
-                }
-                Event::Text { start, end } => {
-                    if let Some((_, _, range)) = &mut body {
-                        let first = range.map_or(start, |(s, _)| s);
-                        *range = Some((first, end));
+                        self.body(kind, body_start, start);
                     }
                 }
             }
         }
-        // An unclosed `<script>` or `<style>` at the end of the text.
-        if let Some((kind, _, Some((start, end)))) = body {
-            self.body(kind, start, end);
+        // An unclosed `<script>` or `<style>` runs to the end of the text.
+        if let Some((kind, _, body_start)) = body {
+            self.body(kind, body_start, self.text.len());
         }
     }
 
