@@ -130,6 +130,15 @@ fn custom_domains_under_none() {
 }
 
 #[test]
+fn unicode_entries_match_punycode_hosts() {
+    let c = classifier("none", &["Bücher.example"], &[]);
+    assert_eq!(
+        c.tier_of_host("shop.xn--bcher-kva.example"),
+        Tier::FirstParty
+    );
+}
+
+#[test]
 fn host_source_entries_cover_that_host_only() {
     let c = classifier("none", &["https://wiki.example.org:8443/w/"], &[]);
     assert_eq!(c.tier_of_host("wiki.example.org"), Tier::FirstParty);

@@ -129,8 +129,9 @@ fn suffix_start(host: &str, sections: Sections) -> usize {
     let mut previous = host.len();
     for start in starts {
         let entry = rules.map.get(&host[start..]).copied().unwrap_or_default();
-        // An exception rule beats every other rule: the suffix is its parent.
-        if sections.admits(entry.exception) {
+        // An exception rule beats every other rule: the suffix is its parent
+        // (a top-level label has no parent; the list has no such rule).
+        if sections.admits(entry.exception) && previous < host.len() {
             return previous;
         }
         if pending_wildcard || sections.admits(entry.exact) {
