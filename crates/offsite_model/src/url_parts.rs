@@ -30,10 +30,10 @@ pub fn split_url(url: &str) -> UrlParts {
     }
     // `location.protocol + '//host/...'`: the scheme is a run-time value but
     // the host is known; read it as protocol-relative.
-    if let Some(rest) = trimmed.strip_prefix(DYNAMIC) {
-        if rest.starts_with("//") {
-            return split_url(rest);
-        }
+    if let Some(rest) = trimmed.strip_prefix(DYNAMIC)
+        && rest.starts_with("//")
+    {
+        return split_url(rest);
     }
     let (scheme, rest) = match trimmed.split_once(':') {
         Some((s, rest))
