@@ -28,7 +28,7 @@ pub use host_source::HostSource;
 pub use profile::Profile;
 pub use psl::{Sections, list_version, public_suffix};
 
-use offsite_model::{Load, Tier};
+use offsite_model::{Load, Sink, Tier};
 
 /// Which domains count as first party and which as WMCS (what the user wrote).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -120,7 +120,13 @@ impl Classifier {
                 tier: self.tier_of_host(h),
                 entity: entity_of_host(h).map(|e| e.name.clone()),
             },
-            None if load.same_wiki || !load.modules.is_empty() || load.page.is_some() => {
+            // ResourceLoader modules are served by the wiki's own load.php,
+            // whether or not their names could be read (`using(a ? 'x' : 'y')`).
+            None if load.same_wiki
+                || load.sink == Sink::Module
+                || !load.modules.is_empty()
+                || load.page.is_some() =>
+            {
                 Classification {
                     tier: Tier::FirstParty,
                     entity: None,

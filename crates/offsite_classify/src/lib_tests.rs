@@ -301,3 +301,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn module_loads_are_first_party_even_when_their_names_are_unknown() {
+    let classifier = Classifier::new(&TierConfig::default()).unwrap();
+    let load = Load::new(0, 1, "mw.loader.using", Sink::Module);
+    assert_eq!(classifier.classify(&load).tier, Tier::FirstParty);
+    let script = Load::new(0, 1, "mw.loader.load", Sink::Script);
+    assert_eq!(classifier.classify(&script).tier, Tier::Unknown);
+}
