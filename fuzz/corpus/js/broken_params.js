@@ -1,0 +1,6 @@
+(function ($) {
+  function broken( {
+    var s = 'unterminated;
+  }
+  mw.loader.load('https://x.example.org/a.js');
+}(jQuery));

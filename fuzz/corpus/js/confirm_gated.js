@@ -1,0 +1,3 @@
+if (confirm('Load the external map?')) {
+  mw.loader.load('https://maps.example.com/embed.js');
+}

@@ -1,0 +1,3 @@
+var s = document.createElement('script');
+s.src = 'https://widgets.example.com/w.js';
+document.head.appendChild(s);

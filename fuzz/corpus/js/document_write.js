@@ -1,0 +1,1 @@
+document.write('<script src="https://old.example.com/s.js"><\/script>');

@@ -1,0 +1,1 @@
+import('https://esm.example.org/mod.js').then(function (m) { m.run(); });

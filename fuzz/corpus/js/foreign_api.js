@@ -1,0 +1,2 @@
+var api = new mw.ForeignApi('https://commons.wikimedia.org/w/api.php');
+api.get({ action: 'query' });

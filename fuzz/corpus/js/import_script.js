@@ -1,0 +1,2 @@
+importScript('User:Example/tool.js');
+importStylesheet('User:Example/tool.css');

@@ -1,0 +1,2 @@
+importScriptURI('https://cdn.example.net/lib.min.js');
+importStylesheetURI('https://cdn.example.net/lib.css', 'screen');

@@ -1,0 +1,1 @@
+const el = <script src="https://jsx.example.org/a.js" />;

@@ -1,0 +1,1 @@
+mw.loader.load('//fonts.example.com/css?family=Open+Sans', 'text/css');

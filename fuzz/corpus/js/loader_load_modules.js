@@ -1,0 +1,1 @@
+mw.loader.load(['ext.gadget.Foo', 'mediawiki.util']);

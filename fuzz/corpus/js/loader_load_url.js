@@ -1,0 +1,1 @@
+mw.loader.load('https://tools.example.org/gadget.js');

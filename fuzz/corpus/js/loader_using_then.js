@@ -1,0 +1,3 @@
+mw.loader.using(['mediawiki.api', 'oojs-ui-core']).then(function () {
+  new mw.Api().get({ action: 'query', meta: 'userinfo' });
+});

@@ -1,0 +1,2 @@
+var img = new Image();
+img.src = 'https://pixel.example.com/p.gif?u=' + mw.config.get('wgUserName');

@@ -1,0 +1,3 @@
+OO.ui.confirm('Load?').done(function (ok) {
+  if (ok) { $.getScript('https://x.example.org/a.js'); }
+});

@@ -1,0 +1,3 @@
+var xhr = new XMLHttpRequest();
+xhr.open('GET', 'https://api.example.org/data', true);
+xhr.send();
