@@ -1,0 +1,448 @@
+//! From `offsite.toml` (the [`Options`] as written) to [`Settings`] (checked
+//! and resolved): hosts parsed as CSP host-sources, rule selectors turned
+//! into codes, globs compiled, dates parsed. Every error names the file,
+//! the line and the key.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use jiff::civil::Date;
+use offsite_classify::{HostSource, TierConfig};
+use offsite_model::{Severity, Sink};
+use toml::Spanned;
+
+use crate::options::{AllowOptions, ExemptOptions, Options, RulesOptions};
+use crate::rules;
+
+/// The resolved policy. Built from `offsite.toml` by [`Settings::from_toml`];
+/// the default is the `wikimedia` profile with every rule.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub tiers: TierConfig,
+    pub detect: offsite_detect::Options,
+    /// The policy's default for the command line's `--fail-on`.
+    pub fail_on: Option<Severity>,
+    pub rules: RuleSettings,
+    pub allow: Vec<AllowEntry>,
+    pub exempt: Vec<Exemption>,
+    /// The folder of `offsite.toml`: exemption path globs are relative to it.
+    pub root: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            tiers: TierConfig {
+                profile: "wikimedia".to_owned(),
+                ..TierConfig::default()
+            },
+            detect: offsite_detect::Options::default(),
+            fail_on: None,
+            rules: RuleSettings::default(),
+            allow: Vec::new(),
+            exempt: Vec::new(),
+            root: None,
+        }
+    }
+}
+
+/// Which rules run, and fixed severities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSettings {
+    /// Codes of the rules that run, in code order.
+    pub enabled: Vec<&'static str>,
+    pub severity: BTreeMap<&'static str, Severity>,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        Self {
+            enabled: rules::ALL.iter().map(|r| r.code).collect(),
+            severity: BTreeMap::new(),
+        }
+    }
+}
+
+impl RuleSettings {
+    pub fn is_enabled(&self, code: &str) -> bool {
+        self.enabled.contains(&code)
+    }
+}
+
+/// A resolved `[[allow]]` entry.
+#[derive(Debug, Clone)]
+pub struct AllowEntry {
+    pub host: HostSource,
+    /// The host-source as written, for messages.
+    pub host_text: String,
+    /// `None` = every kind of load.
+    pub sinks: Option<Vec<Sink>>,
+    pub reason: String,
+}
+
+/// What an exemption matches on.
+#[derive(Debug, Clone)]
+pub enum ExemptTarget {
+    Path { glob: String, matcher: GlobMatcher },
+    Page { glob: String, matcher: GlobMatcher },
+}
+
+/// A resolved `[[exempt]]` entry.
+#[derive(Debug, Clone)]
+pub struct Exemption {
+    pub target: ExemptTarget,
+    pub host: Option<HostSource>,
+    /// `None` = every rule.
+    pub rules: Option<Vec<&'static str>>,
+    pub reason: String,
+    /// The last day the exemption applies.
+    pub expires: Option<Date>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    /// A problem at a known place in the file.
+    #[error("{path}:{line}:{column}: {}{message}", key.as_deref().map(|k| format!("`{k}`: ")).unwrap_or_default())]
+    At {
+        path: String,
+        line: usize,
+        column: usize,
+        key: Option<String>,
+        message: String,
+    },
+    #[error(transparent)]
+    Classify(#[from] offsite_classify::ClassifyError),
+}
+
+impl Settings {
+    /// Parse the text of an `offsite.toml`; `path` names the file in
+    /// messages, and its folder is the root for exemption paths.
+    pub fn from_toml(text: &str, path: &str) -> Result<Self, ConfigError> {
+        let cx = Cx { text, path };
+        let options: Options = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let key = cx.key_at(&span);
+            cx.error(span, key, e.message().trim())
+        })?;
+        let Options {
+            profile,
+            first_party,
+            wmcs,
+            consent_functions,
+            fail_on,
+            rules,
+            allow,
+            exempt,
+        } = options;
+        let tiers = TierConfig {
+            profile: profile.unwrap_or_else(|| "wikimedia".to_owned()),
+            first_party,
+            wmcs,
+        };
+        // Fail early, naming the file, on an unknown profile or domain.
+        offsite_classify::Classifier::new(&tiers).map_err(|e| ConfigError::Invalid {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        let root = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf);
+        Ok(Self {
+            tiers,
+            detect: offsite_detect::Options { consent_functions },
+            fail_on,
+            rules: cx.rules(&rules)?,
+            allow: allow
+                .iter()
+                .enumerate()
+                .map(|(i, a)| cx.allow(i, a))
+                .collect::<Result<_, _>>()?,
+            exempt: exempt
+                .iter()
+                .enumerate()
+                .map(|(i, e)| cx.exempt(i, e))
+                .collect::<Result<_, _>>()?,
+            root,
+        })
+    }
+
+    /// Find `offsite.toml` in `start` (a file's folder or a folder) or the
+    /// nearest folder above it.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|d| d.join("offsite.toml"))
+            .find(|p| p.is_file())
+    }
+}
+
+/// The file being resolved, for error messages.
+struct Cx<'a> {
+    text: &'a str,
+    path: &'a str,
+}
+
+impl Cx<'_> {
+    fn error(
+        &self,
+        span: Range<usize>,
+        key: Option<String>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        let start = span.start.min(self.text.len());
+        let before = self.text.get(..start).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        ConfigError::At {
+            path: self.path.to_owned(),
+            line,
+            column,
+            key,
+            message: message.into(),
+        }
+    }
+
+    /// The key on the line of `span` (`host` in `host = "x"`), for messages
+    /// from the TOML parser that only give a place.
+    fn key_at(&self, span: &Range<usize>) -> Option<String> {
+        let start = span.start.min(self.text.len());
+        let line_start = self.text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+        let line = self.text[line_start..].lines().next()?;
+        let (key, _) = line.split_once('=')?;
+        let key = key.trim().trim_matches('"');
+        (!key.is_empty() && !key.starts_with('[')).then(|| key.to_owned())
+    }
+
+    fn rule_codes(
+        &self,
+        key: &str,
+        selector: &Spanned<String>,
+    ) -> Result<Vec<&'static str>, ConfigError> {
+        let text = selector.get_ref().trim();
+        let codes: Vec<&'static str> = if text.eq_ignore_ascii_case("ALL") {
+            rules::ALL.iter().map(|r| r.code).collect()
+        } else if let Some(rule) = rules::find(text) {
+            vec![rule.code]
+        } else {
+            let upper = text.to_ascii_uppercase();
+            rules::ALL
+                .iter()
+                .filter(|r| r.code.starts_with(&upper) && upper.len() >= 3)
+                .map(|r| r.code)
+                .collect()
+        };
+        if codes.is_empty() {
+            return Err(self.error(
+                selector.span(),
+                Some(key.to_owned()),
+                format!("unknown rule `{text}` (expected ALL, a code such as OS101, a code prefix such as OS1, or a rule name)"),
+            ));
+        }
+        Ok(codes)
+    }
+
+    fn rules(&self, options: &RulesOptions) -> Result<RuleSettings, ConfigError> {
+        let mut enabled = Vec::new();
+        match &options.select {
+            None => enabled.extend(rules::ALL.iter().map(|r| r.code)),
+            Some(select) => {
+                for s in select {
+                    enabled.extend(self.rule_codes("rules.select", s)?);
+                }
+            }
+        }
+        for s in &options.ignore {
+            let ignored = self.rule_codes("rules.ignore", s)?;
+            enabled.retain(|c| !ignored.contains(c));
+        }
+        enabled.sort_by_key(|c| rules::index_of(c));
+        enabled.dedup();
+        let mut severity = BTreeMap::new();
+        for (key, level) in &options.severity {
+            for code in self.rule_codes("rules.severity", key)? {
+                severity.insert(code, *level);
+            }
+        }
+        Ok(RuleSettings { enabled, severity })
+    }
+
+    fn host_source(&self, key: &str, text: &Spanned<String>) -> Result<HostSource, ConfigError> {
+        HostSource::parse(text.get_ref().trim())
+            .map_err(|e| self.error(text.span(), Some(key.to_owned()), e.to_string()))
+    }
+
+    fn allow(
+        &self,
+        index: usize,
+        entry: &Spanned<AllowOptions>,
+    ) -> Result<AllowEntry, ConfigError> {
+        let table = format!("allow[{index}]");
+        let options = entry.get_ref();
+        let host_text = options.host.as_ref().ok_or_else(|| {
+            self.error(
+                entry.span(),
+                Some(table.clone()),
+                "missing `host` (a CSP host-source such as `fonts.example.com`)",
+            )
+        })?;
+        let host = self.host_source(&format!("{table}.host"), host_text)?;
+        let reason = self.reason(entry.span(), &table, options.reason.as_deref())?;
+        let sinks = if options.sinks.is_empty() {
+            None
+        } else {
+            let mut sinks = Vec::new();
+            for s in &options.sinks {
+                let name = s.get_ref().trim();
+                let matched: Vec<Sink> = Sink::ALL
+                    .into_iter()
+                    .filter(|k| {
+                        k.as_str().eq_ignore_ascii_case(name)
+                            || k.directive().as_str().eq_ignore_ascii_case(name)
+                    })
+                    .collect();
+                if matched.is_empty() {
+                    return Err(self.error(
+                        s.span(),
+                        Some(format!("{table}.sinks")),
+                        format!(
+                            "unknown sink or directive `{name}` (expected one of: {})",
+                            sink_names()
+                        ),
+                    ));
+                }
+                sinks.extend(matched);
+            }
+            sinks.sort();
+            sinks.dedup();
+            Some(sinks)
+        };
+        Ok(AllowEntry {
+            host,
+            host_text: host_text.get_ref().trim().to_owned(),
+            sinks,
+            reason,
+        })
+    }
+
+    fn reason(
+        &self,
+        span: Range<usize>,
+        table: &str,
+        reason: Option<&str>,
+    ) -> Result<String, ConfigError> {
+        match reason.map(str::trim) {
+            Some(r) if !r.is_empty() => Ok(r.to_owned()),
+            _ => Err(self.error(
+                span,
+                Some(table.to_owned()),
+                "missing `reason`: every entry must say why",
+            )),
+        }
+    }
+
+    fn exempt(
+        &self,
+        index: usize,
+        entry: &Spanned<ExemptOptions>,
+    ) -> Result<Exemption, ConfigError> {
+        let table = format!("exempt[{index}]");
+        let options = entry.get_ref();
+        let glob = |key: &str, text: &Spanned<String>, page: bool| {
+            let pattern = text.get_ref().trim();
+            let pattern = if page {
+                pattern.replace('_', " ")
+            } else {
+                pattern.to_owned()
+            };
+            Glob::new(&pattern)
+                .map(|g| g.compile_matcher())
+                .map_err(|e| {
+                    self.error(
+                        text.span(),
+                        Some(format!("{table}.{key}")),
+                        format!("invalid glob: {}", e.kind()),
+                    )
+                })
+                .map(|matcher| (pattern, matcher))
+        };
+        let target = match (&options.path, &options.page) {
+            (Some(path), None) => {
+                let (glob, matcher) = glob("path", path, false)?;
+                ExemptTarget::Path { glob, matcher }
+            }
+            (None, Some(page)) => {
+                let (glob, matcher) = glob("page", page, true)?;
+                ExemptTarget::Page { glob, matcher }
+            }
+            _ => {
+                return Err(self.error(
+                    entry.span(),
+                    Some(table),
+                    "give exactly one of `path` and `page`",
+                ));
+            }
+        };
+        let host = options
+            .host
+            .as_ref()
+            .map(|h| self.host_source(&format!("{table}.host"), h))
+            .transpose()?;
+        let rules = if options.rules.is_empty() {
+            None
+        } else {
+            let mut codes = Vec::new();
+            for r in &options.rules {
+                codes.extend(self.rule_codes(&format!("{table}.rules"), r)?);
+            }
+            Some(codes)
+        };
+        let reason = self.reason(entry.span(), &table, options.reason.as_deref())?;
+        let expires = options
+            .expires
+            .as_ref()
+            .map(|e| self.date(&format!("{table}.expires"), e))
+            .transpose()?;
+        Ok(Exemption {
+            target,
+            host,
+            rules,
+            reason,
+            expires,
+        })
+    }
+
+    fn date(&self, key: &str, value: &Spanned<toml::Value>) -> Result<Date, ConfigError> {
+        let text = match value.get_ref() {
+            toml::Value::String(s) => s.trim().to_owned(),
+            toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+            other => other.to_string(),
+        };
+        text.parse::<Date>().map_err(|e| {
+            self.error(
+                value.span(),
+                Some(key.to_owned()),
+                format!("invalid date `{text}`, expected YYYY-MM-DD: {e}"),
+            )
+        })
+    }
+}
+
+fn sink_names() -> String {
+    let mut names: Vec<&str> = Sink::ALL.iter().map(|s| s.as_str()).collect();
+    names.extend([
+        "script-src",
+        "style-src",
+        "connect-src",
+        "img-src",
+        "font-src",
+        "media-src",
+    ]);
+    names.extend(["frame-src", "worker-src", "form-action", "default-src"]);
+    names.join(", ")
+}
