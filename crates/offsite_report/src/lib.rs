@@ -1,10 +1,39 @@
 //! Renders a scan [`Report`] as text, JSON, SARIF 2.1.0, CSV or GitHub
-//! workflow annotations. Pure: writes to any `io::Write`. Placeholder.
+//! workflow annotations.
+//!
+//! Pure: every renderer writes to any `io::Write` and reads nothing else. It
+//! does not decide exit codes, colour detection or where output goes (that is
+//! the CLI's job), and it never changes what the rules found: every format
+//! shows the same loads in the same order.
+//!
+//! Strings that come from analysed code (URLs, snippets, dynamic
+//! expressions, paths) are untrusted: the text and GitHub renderers escape
+//! control and bidirectional-override characters, JSON and SARIF rely on
+//! serde's escaping, and CSV neutralises spreadsheet formulas.
 
+mod csv_out;
+mod escape;
+mod frame;
+mod github;
+mod json;
+mod sarif;
+mod summary;
+mod text;
+
+#[cfg(test)]
+mod fixture;
+
+use std::cmp::Ordering;
 use std::io::{self, Write};
 
-use offsite_model::{Report, RuleInfo};
+use offsite_model::{Diagnostic, Finding, Report, ReportedLoad, RuleInfo, Severity};
 
+pub use summary::{HostSummary, SeverityCounts, Summary, TierCounts, summary};
+
+/// The `version` field of the JSON output; bumped on incompatible changes.
+pub const JSON_VERSION: u32 = 1;
+
+/// Output formats, as named on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
@@ -13,6 +42,53 @@ pub enum Format {
     Csv,
     Github,
 }
+
+impl Format {
+    pub const ALL: [Self; 5] = [Self::Text, Self::Json, Self::Sarif, Self::Csv, Self::Github];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+            Self::Sarif => "sarif",
+            Self::Csv => "csv",
+            Self::Github => "github",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownFormat(s.to_owned()))
+    }
+}
+
+/// A format name that is not one of [`Format::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl std::fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown output format `{}` (expected text, json, sarif, csv or github)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
 
 /// Rendering knobs.
 #[derive(Debug, Clone)]
@@ -26,12 +102,184 @@ pub struct RenderOptions<'a> {
     pub show_all_loads: bool,
 }
 
+impl<'a> RenderOptions<'a> {
+    /// No colour, findings only.
+    pub fn new(tool_version: &'a str, rules: &'a [RuleInfo]) -> Self {
+        Self {
+            tool_version,
+            rules,
+            color: false,
+            show_all_loads: false,
+        }
+    }
+}
+
 pub fn render(
     report: &Report,
     format: Format,
     options: &RenderOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let _ = (format, options);
-    writeln!(out, "{} loads", report.loads.len())
+    let sorted = Sorted::new(report);
+    match format {
+        Format::Text => text::render(report, &sorted, options, out),
+        Format::Json => json::render(report, &sorted, options, out),
+        Format::Sarif => sarif::render(&sorted, options, out),
+        Format::Csv => csv_out::render(&sorted, out),
+        Format::Github => github::render(&sorted, out),
+    }
+}
+
+/// The report's loads and diagnostics in output order, findings of each load
+/// sorted by rule. Every format renders from this so they all agree.
+pub(crate) struct Sorted<'r> {
+    pub loads: Vec<SortedLoad<'r>>,
+    pub diagnostics: Vec<&'r Diagnostic>,
+}
+
+pub(crate) struct SortedLoad<'r> {
+    pub load: &'r ReportedLoad,
+    pub findings: Vec<&'r Finding>,
+}
+
+impl SortedLoad<'_> {
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+impl<'r> Sorted<'r> {
+    fn new(report: &'r Report) -> Self {
+        let mut loads: Vec<SortedLoad<'r>> = report
+            .loads
+            .iter()
+            .map(|load| {
+                let mut findings: Vec<&Finding> = load.findings.iter().collect();
+                findings.sort_by(|a, b| {
+                    (&a.rule, b.severity, &a.message).cmp(&(&b.rule, a.severity, &b.message))
+                });
+                SortedLoad { load, findings }
+            })
+            .collect();
+        loads.sort_by(|a, b| compare_loads(a.load, b.load));
+        let mut diagnostics: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+        diagnostics.sort_by(|a, b| {
+            compare_sources(&a.source, &b.source)
+                .then_with(|| (a.line, a.column).cmp(&(b.line, b.column)))
+                .then_with(|| (&a.kind, &a.message).cmp(&(&b.kind, &b.message)))
+        });
+        Self { loads, diagnostics }
+    }
+}
+
+fn compare_sources(a: &offsite_model::Source, b: &offsite_model::Source) -> Ordering {
+    a.display_name()
+        .cmp(&b.display_name())
+        .then_with(|| a.cmp(b))
+}
+
+/// Source, then position, then what is loaded: a total order on every field
+/// that could differ, so equal-looking loads still come out the same way on
+/// every run.
+fn compare_loads(a: &ReportedLoad, b: &ReportedLoad) -> Ordering {
+    compare_sources(&a.source, &b.source)
+        .then_with(|| {
+            (a.line, a.column, a.end_line, a.end_column).cmp(&(
+                b.line,
+                b.column,
+                b.end_line,
+                b.end_column,
+            ))
+        })
+        .then_with(|| {
+            fn rules(l: &ReportedLoad) -> Vec<&str> {
+                let mut r: Vec<&str> = l.findings.iter().map(|f| f.rule.as_str()).collect();
+                r.sort_unstable();
+                r
+            }
+            rules(a).cmp(&rules(b))
+        })
+        .then_with(|| (&a.api, a.sink, &a.url, &a.page).cmp(&(&b.api, b.sink, &b.url, &b.page)))
+}
+
+/// How serious a diagnostic is. Diagnostics carry only a free-form kind, so
+/// this is the one place that ranks them: a source that could not be read or
+/// configured is an error, a source that was only partly analysed a warning,
+/// anything else (an unused suppression) a note.
+pub(crate) fn diagnostic_severity(kind: &str) -> Severity {
+    match kind {
+        "io-error" | "config-error" | "internal-error" => Severity::Error,
+        "syntax-error" | "parse-error" | "too-large" | "encoding-error" => Severity::Warning,
+        _ => Severity::Info,
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "in tests a panic on None or Err is the failed assertion"
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(format.as_str().parse::<Format>(), Ok(format));
+        }
+        assert_eq!("SARIF".parse::<Format>(), Ok(Format::Sarif));
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert!(err.to_string().contains("`xml`"), "{err}");
+    }
+
+    #[test]
+    fn loads_are_sorted_by_source_line_column_then_rule() {
+        let mut report = fixture::report();
+        let expected: Vec<(String, u32, u32)> = {
+            let sorted = Sorted::new(&report);
+            sorted
+                .loads
+                .iter()
+                .map(|l| (l.load.source.display_name(), l.load.line, l.load.column))
+                .collect()
+        };
+        let mut keys = expected.clone();
+        keys.sort();
+        assert_eq!(expected, keys, "sorted order is by source, line, column");
+
+        // Reversing the input must not change the output of any format.
+        let rules = fixture::rules();
+        let options = RenderOptions::new("0.1.0", &rules);
+        let render_all = |report: &Report| {
+            Format::ALL.map(|format| {
+                let mut out = Vec::new();
+                render(report, format, &options, &mut out).unwrap();
+                out
+            })
+        };
+        let before = render_all(&report);
+        report.loads.reverse();
+        report.diagnostics.reverse();
+        for load in &mut report.loads {
+            load.findings.reverse();
+        }
+        assert!(
+            before == render_all(&report),
+            "output depends on input order"
+        );
+    }
+
+    #[test]
+    fn an_empty_report_renders_in_every_format() {
+        let report = Report::default();
+        let options = RenderOptions::new("0.1.0", &[]);
+        for format in Format::ALL {
+            let mut out = Vec::new();
+            render(&report, format, &options, &mut out).unwrap();
+            assert!(
+                format == Format::Github || !out.is_empty(),
+                "{format} wrote nothing"
+            );
+        }
+    }
 }

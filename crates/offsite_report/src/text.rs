@@ -1,0 +1,504 @@
+//! The human format: one block per finding with a code frame (ruff-like),
+//! then diagnostics and a summary with the host table.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use offsite_model::{Consent, ConsentKind, Report, ReportedLoad, Severity, Tier};
+
+use crate::escape::{self, terminal};
+use crate::frame;
+use crate::summary::{HostSummary, Summary, summary};
+use crate::{RenderOptions, Sorted, diagnostic_severity};
+
+/// ANSI styling, or none. Applied only to text that was already escaped, so
+/// the only escape sequences in the output are the ones written here.
+#[derive(Clone, Copy)]
+pub(crate) struct Palette {
+    color: bool,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Style {
+    Bold,
+    Error,
+    Warning,
+    Info,
+    Gutter,
+    Dim,
+}
+
+impl Palette {
+    pub fn paint(self, style: Style, text: &str) -> String {
+        if !self.color || text.is_empty() {
+            return text.to_owned();
+        }
+        let code = match style {
+            Style::Bold => "1",
+            Style::Error => "1;31",
+            Style::Warning => "1;33",
+            Style::Info => "1;36",
+            Style::Gutter => "1;34",
+            Style::Dim => "2",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+
+    pub fn severity(self, severity: Severity, text: &str) -> String {
+        let style = match severity {
+            Severity::Error => Style::Error,
+            Severity::Warning => Style::Warning,
+            Severity::Info => Style::Info,
+        };
+        self.paint(style, text)
+    }
+}
+
+pub fn render(
+    report: &Report,
+    sorted: &Sorted<'_>,
+    options: &RenderOptions<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let p = Palette {
+        color: options.color,
+    };
+    let mut first_rule = None;
+    for entry in &sorted.loads {
+        for finding in &entry.findings {
+            first_rule.get_or_insert(finding.rule.as_str());
+            let location = location(entry.load);
+            writeln!(
+                out,
+                "{}: {} [{}] {}: {}",
+                p.paint(Style::Bold, &location),
+                p.severity(finding.severity, &terminal(&finding.rule)),
+                p.severity(finding.severity, finding.severity.as_str()),
+                terminal(&finding.name),
+                terminal(&finding.message),
+            )?;
+            frame::write(out, p, entry.load, finding.severity)?;
+            let pad = " ".repeat(entry.load.line.to_string().len());
+            for note in notes(entry.load) {
+                writeln!(out, "{pad} {} {note}", p.paint(Style::Gutter, "="))?;
+            }
+            writeln!(out)?;
+        }
+    }
+
+    if options.show_all_loads {
+        write_quiet_loads(out, p, sorted)?;
+    }
+
+    for d in &sorted.diagnostics {
+        let mut location = terminal(&d.source.display_name()).into_owned();
+        if let Some(line) = d.line {
+            let _ = write!(location, ":{line}");
+            if let Some(column) = d.column {
+                let _ = write!(location, ":{column}");
+            }
+        }
+        writeln!(
+            out,
+            "{}: {}: {}",
+            p.paint(Style::Bold, &location),
+            p.severity(diagnostic_severity(&d.kind), &terminal(&d.kind)),
+            terminal(&d.message),
+        )?;
+    }
+    if !sorted.diagnostics.is_empty() {
+        writeln!(out)?;
+    }
+
+    write_summary(out, p, &summary(report))?;
+    if let Some(code) = first_rule {
+        writeln!(
+            out,
+            "{}",
+            p.paint(
+                Style::Dim,
+                &format!("Explain a rule: offsite rule {}", terminal(code))
+            )
+        )?;
+    }
+    Ok(())
+}
+
+fn location(load: &ReportedLoad) -> String {
+    format!(
+        "{}:{}:{}",
+        terminal(&load.source.display_name()),
+        load.line,
+        load.column
+    )
+}
+
+/// What the load reaches, as a short phrase.
+fn target(load: &ReportedLoad) -> String {
+    let mut s = match (&load.host, load.tier) {
+        (Some(host), tier) => format!("{tier} host {}", terminal(host)),
+        (None, Tier::FirstParty) => "same wiki".to_owned(),
+        (None, Tier::Unknown) => "unknown host".to_owned(),
+        (None, tier) => format!("{tier}, no host"),
+    };
+    if let Some(entity) = &load.entity {
+        let _ = write!(s, " ({})", terminal(entity));
+    }
+    s
+}
+
+fn consent(load: &ReportedLoad) -> String {
+    let kind = load.consent_kind.map(|k| match k {
+        ConsentKind::Action => "user action",
+        ConsentKind::Confirm => "confirmation",
+        ConsentKind::Preference => "opt-in",
+    });
+    let reason = load.consent_reason.as_deref().map(terminal);
+    let word = match load.consent {
+        Consent::Gated => "gated",
+        Consent::Ungated => "ungated",
+        Consent::Unknown => "consent unknown",
+    };
+    match (kind, reason) {
+        (Some(k), Some(r)) => format!("{word} by {k}: {r}"),
+        (Some(k), None) => format!("{word} by {k}"),
+        (None, Some(r)) => format!("{word}: {r}"),
+        (None, None) => word.to_owned(),
+    }
+}
+
+/// The `= ...` lines under a code frame: the facts a reviewer needs that the
+/// message may not repeat.
+fn notes(load: &ReportedLoad) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(url) = &load.url {
+        notes.push(format!("url: {}", terminal(url)));
+    }
+    if let Some(page) = &load.page {
+        notes.push(format!("page: {}", terminal(page)));
+    }
+    if !load.modules.is_empty() {
+        let modules: Vec<_> = load.modules.iter().map(|m| terminal(m)).collect();
+        notes.push(format!("modules: {}", modules.join(", ")));
+    }
+    if let Some(expr) = &load.dynamic_expr {
+        notes.push(format!("run-time value: {}", terminal(expr)));
+    }
+    notes.push(format!(
+        "{}, {} ({}), {}",
+        target(load),
+        load.sink,
+        load.directive,
+        consent(load)
+    ));
+    notes
+}
+
+/// Rows padded to the widest cell of each column (by terminal width).
+fn write_table(
+    out: &mut dyn Write,
+    indent: &str,
+    header: Option<&[&str]>,
+    rows: &[Vec<String>],
+) -> io::Result<()> {
+    let columns = rows.first().map_or(0, Vec::len);
+    let mut widths = vec![0; columns];
+    for row in header
+        .map(|h| h.iter().map(|c| (*c).to_owned()).collect())
+        .iter()
+        .chain(rows)
+    {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(escape::width(cell));
+        }
+    }
+    let header_row: Option<Vec<String>> =
+        header.map(|h| h.iter().map(|c| (*c).to_owned()).collect());
+    for row in header_row.iter().chain(rows) {
+        let mut line = indent.to_owned();
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.push_str(&" ".repeat(w - escape::width(cell) + 2));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Cut to `max` terminal columns, marking the cut with `…`.
+fn clip(s: &str, max: usize) -> String {
+    if escape::width(s) <= max {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+fn write_quiet_loads(out: &mut dyn Write, p: Palette, sorted: &Sorted<'_>) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = sorted
+        .loads
+        .iter()
+        .filter(|l| l.findings.is_empty())
+        .map(|l| {
+            let load = l.load;
+            let modules: Vec<_> = load.modules.iter().map(|m| terminal(m)).collect();
+            let what = match load.url.as_deref().or(load.page.as_deref()) {
+                Some(target) => terminal(target).into_owned(),
+                None if modules.is_empty() => "-".to_owned(),
+                None => modules.join(", "),
+            };
+            vec![
+                location(load),
+                load.tier.to_string(),
+                load.sink.to_string(),
+                terminal(&load.api).into_owned(),
+                clip(&what, 72),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        p.paint(
+            Style::Bold,
+            &format!("Loads without findings ({}):", rows.len())
+        )
+    )?;
+    write_table(
+        out,
+        "  ",
+        Some(&["location", "tier", "sink", "api", "target"]),
+        &rows,
+    )?;
+    writeln!(out)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn host_label(h: &HostSummary) -> String {
+    match (&h.host, h.tier) {
+        (Some(host), _) => terminal(host).into_owned(),
+        (None, Tier::FirstParty) => "(same wiki)".to_owned(),
+        (None, _) => "(unknown host)".to_owned(),
+    }
+}
+
+fn write_summary(out: &mut dyn Write, p: Palette, s: &Summary) -> io::Result<()> {
+    let scope = format!(
+        "{} from {} scanned",
+        plural(s.loads, "load", "loads"),
+        plural(s.files_scanned, "file", "files")
+    );
+    if s.findings == 0 {
+        writeln!(
+            out,
+            "{}",
+            p.paint(Style::Bold, &format!("No findings in {scope}."))
+        )?;
+    } else {
+        let c = &s.by_severity;
+        let mut parts = Vec::new();
+        if c.error > 0 {
+            parts.push(p.severity(Severity::Error, &plural(c.error, "error", "errors")));
+        }
+        if c.warning > 0 {
+            parts.push(p.severity(Severity::Warning, &plural(c.warning, "warning", "warnings")));
+        }
+        if c.info > 0 {
+            parts.push(p.severity(Severity::Info, &plural(c.info, "info", "info")));
+        }
+        writeln!(
+            out,
+            "{} ({}) in {scope}.",
+            p.paint(
+                Style::Bold,
+                &format!("Found {}", plural(s.findings, "finding", "findings"))
+            ),
+            parts.join(", ")
+        )?;
+    }
+    if s.diagnostics > 0 {
+        writeln!(
+            out,
+            "{} about the sources (listed above).",
+            plural(s.diagnostics, "diagnostic", "diagnostics")
+        )?;
+    }
+    if s.baseline_hidden > 0 || s.suppressed > 0 {
+        writeln!(
+            out,
+            "Hidden: {} by the baseline, {} by offsite-ignore comments.",
+            plural(s.baseline_hidden, "finding", "findings"),
+            s.suppressed
+        )?;
+    }
+
+    let others: Vec<&HostSummary> = s
+        .hosts
+        .iter()
+        .filter(|h| h.tier != Tier::FirstParty)
+        .collect();
+    let first: Vec<&HostSummary> = s
+        .hosts
+        .iter()
+        .filter(|h| h.tier == Tier::FirstParty)
+        .collect();
+    if others.is_empty() && first.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", p.paint(Style::Bold, "Hosts:"))?;
+    if !others.is_empty() {
+        let rows: Vec<Vec<String>> = others
+            .iter()
+            .map(|h| {
+                let sinks: Vec<&str> = h.sinks.iter().map(|k| k.as_str()).collect();
+                vec![
+                    host_label(h),
+                    h.tier.to_string(),
+                    h.entity
+                        .as_deref()
+                        .map_or_else(|| "-".to_owned(), |e| terminal(e).into_owned()),
+                    sinks.join(", "),
+                    h.loads.to_string(),
+                    h.findings.to_string(),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            "  ",
+            Some(&["host", "tier", "entity", "sinks", "loads", "findings"]),
+            &rows,
+        )?;
+    }
+    if !first.is_empty() {
+        const SHOWN: usize = 4;
+        let loads: usize = first.iter().map(|h| h.loads).sum();
+        let mut parts: Vec<String> = first
+            .iter()
+            .take(SHOWN)
+            .map(|h| {
+                let host = h
+                    .host
+                    .as_deref()
+                    .map_or(Cow::Borrowed("same wiki"), terminal);
+                format!("{host} {}", h.loads)
+            })
+            .collect();
+        if first.len() > SHOWN {
+            parts.push(format!(
+                "+{} more",
+                plural(first.len() - SHOWN, "host", "hosts")
+            ));
+        }
+        writeln!(
+            out,
+            "  first party: {} ({})",
+            plural(loads, "load", "loads"),
+            parts.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "in tests a panic on None or Err is the failed assertion"
+)]
+mod tests {
+    use super::*;
+    use crate::{Format, fixture, render};
+
+    fn text(report: &Report, color: bool, show_all_loads: bool) -> String {
+        let rules = fixture::rules();
+        let mut options = RenderOptions::new("0.1.0", &rules);
+        options.color = color;
+        options.show_all_loads = show_all_loads;
+        let mut out = Vec::new();
+        render(report, Format::Text, &options, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn snapshot_text() {
+        insta::assert_snapshot!(text(&fixture::report(), false, false));
+    }
+
+    #[test]
+    fn snapshot_text_with_all_loads() {
+        insta::assert_snapshot!(text(&fixture::report(), false, true));
+    }
+
+    #[test]
+    fn snapshot_text_color() {
+        // Make the escape codes visible so the snapshot can be reviewed.
+        let out = text(&fixture::report(), true, false).replace('\x1b', "␛");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn terminal_escapes_in_input_never_reach_the_output() {
+        let report = fixture::hostile_report();
+        for color in [false, true] {
+            let out = text(&report, color, true);
+            let raw_escapes = out.matches('\x1b').count();
+            let ours = if color {
+                out.matches("\x1b[").count()
+            } else {
+                0
+            };
+            assert!(!out.contains('\u{7}'), "raw BEL in output:\n{out}");
+            assert!(
+                !out.contains('\u{202e}'),
+                "raw bidi override in output:\n{out}"
+            );
+            assert!(!out.contains("\x1b]"), "raw OSC sequence in output:\n{out}");
+            assert!(
+                !out.contains("\x1b[2J"),
+                "raw clear-screen in output:\n{out}"
+            );
+            if !color {
+                assert_eq!(raw_escapes, 0, "raw ESC in uncoloured output:\n{out}");
+            }
+            assert!(raw_escapes <= ours);
+            assert!(
+                out.contains("evil.example/\\x1b[2J\\x1b]0;pwned\\x07x.js"),
+                "{out}"
+            );
+            assert!(out.contains("\\u{202e}"), "{out}");
+        }
+    }
+
+    #[test]
+    fn clip_marks_the_cut() {
+        assert_eq!(clip("abcdef", 10), "abcdef");
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("地図地図", 5), "地図…");
+    }
+
+    #[test]
+    fn empty_report_says_nothing_was_found() {
+        let out = text(&Report::default(), false, true);
+        assert_eq!(out, "No findings in 0 loads from 0 files scanned.\n");
+    }
+}
