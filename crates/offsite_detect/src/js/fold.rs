@@ -69,15 +69,19 @@ impl Acc {
     /// `top`: this is the whole expression, so the host marker can be
     /// settled; folds of bindings keep it for their users.
     fn finish(self, literal: bool, top: bool) -> Folded {
+        let had_dynamic = self.text.contains(DYNAMIC);
         let text = if top { wiki_host_prefix(self.text) } else { self.text };
-        let resolution = if self.dynamic.is_some() || (top && text.contains(DYNAMIC)) {
+        // `location.protocol + '//' + location.host`: the unknown protocol was
+        // absorbed into `${wgServer}`.
+        let dynamic = if had_dynamic && !text.contains(DYNAMIC) { None } else { self.dynamic };
+        let resolution = if dynamic.is_some() || (top && text.contains(DYNAMIC)) {
             Resolution::Dynamic
         } else if literal && self.pieces <= 1 {
             Resolution::Literal
         } else {
             Resolution::Constant
         };
-        Folded { text, resolution, dynamic: self.dynamic }
+        Folded { text, resolution, dynamic }
     }
 }
 

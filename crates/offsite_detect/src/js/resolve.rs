@@ -95,6 +95,8 @@ impl<'s, 'a> Resolver<'s, 'a> {
             .reference_id
             .get()
             .and_then(|r| scoping.get_reference(r).symbol_id())
+            // `declare const mw: any` only tells TypeScript about the global.
+            .filter(|&s| !scoping.symbol_flags(s).contains(oxc::semantic::SymbolFlags::Ambient))
             .ok_or(())
     }
 
@@ -132,6 +134,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
                 Val::Global(path) => match path.as_str() {
                     "XMLHttpRequest" => Val::Xhr,
                     "Image" => Val::Element(Elem { tag: "img".into(), rel: None, origin: None }),
+                    "Audio" => Val::Element(Elem { tag: "audio".into(), rel: None, origin: None }),
                     "Request" => new
                         .arguments
                         .first()
@@ -174,6 +177,13 @@ impl<'s, 'a> Resolver<'s, 'a> {
         depth: u32,
     ) -> Val<'a> {
         let first = call.arguments.first().and_then(|a| a.as_expression());
+        // `window.fetch.bind(window)` is still `fetch`.
+        if let Some(member) = call.callee.get_inner_expression().as_member_expression()
+            && member.static_property_name() == Some("bind")
+            && let global @ Val::Global(_) = self.resolve(member.object(), depth)
+        {
+            return global;
+        }
         let callee = self.resolve(&call.callee, depth);
         if let Val::Global(path) = &callee {
             return match path.as_str() {
@@ -338,6 +348,23 @@ impl<'s, 'a> Resolver<'s, 'a> {
         while let AstKind::ParenthesizedExpression(_) = nodes.kind(parent) {
             parent = nodes.parent_id(parent);
         }
+        // `(function ($) {…}).call(this, jQuery)`
+        if let AstKind::StaticMemberExpression(member) = nodes.kind(parent) {
+            if member.property.name != "call" {
+                return Val::Unknown;
+            }
+            let AstKind::CallExpression(call) = nodes.parent_kind(parent) else {
+                return Val::Unknown;
+            };
+            if call.callee.get_inner_expression().span() != member.span {
+                return Val::Unknown;
+            }
+            return call
+                .arguments
+                .get(index + 1)
+                .and_then(|a| a.as_expression())
+                .map_or(Val::Unknown, |e| self.resolve(e, depth));
+        }
         let AstKind::CallExpression(call) = nodes.kind(parent) else {
             return Val::Unknown;
         };
@@ -346,15 +373,6 @@ impl<'s, 'a> Resolver<'s, 'a> {
         // `(function ($, mw) {…})(jQuery, mediaWiki)`
         if callee.span() == function_span {
             return arg(index).map_or(Val::Unknown, |e| self.resolve(e, depth));
-        }
-        // `(function ($) {…}).call(this, jQuery)`
-        if let Some(member) = callee.as_member_expression()
-            && member.object().get_inner_expression().span() == function_span
-        {
-            return match member.static_property_name() {
-                Some("call") => arg(index + 1).map_or(Val::Unknown, |e| self.resolve(e, depth)),
-                _ => Val::Unknown,
-            };
         }
         if arg(0).map(GetSpan::span) != Some(function_span) || index != 0 {
             return Val::Unknown;

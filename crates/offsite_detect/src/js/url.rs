@@ -113,11 +113,14 @@ pub(super) fn page_of(url: &str) -> Option<String> {
 /// `/^(https?:)?\/?\//` (see `mw.loader.load` in `resources/src/startup/mediawiki.loader.js`);
 /// a value built from the wiki's own config is a URL too.
 pub(super) fn is_loader_url(text: &str) -> bool {
-    let lower = text.get(..6).unwrap_or(text).to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https:")
-        .or_else(|| lower.strip_prefix("http:"))
-        .unwrap_or(&lower);
+    let scheme = |s: &str| text.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s));
+    let rest = if scheme("https:") {
+        &text[6..]
+    } else if scheme("http:") {
+        &text[5..]
+    } else {
+        text
+    };
     rest.starts_with('/') || text.starts_with("${wg")
 }
 
