@@ -337,6 +337,9 @@ fn folding_is_conservative_without_scopes() {
         "var BASE = 'https://a.example/'; function g(BASE) {}",
         "var BASE = 'https://a.example/'; BASE += 'y/';",
         "let BASE;",
+        "var BASE = 'https://a.example/'; function g({ x: [BASE] }) {}",
+        "var BASE = 'https://a.example/'; [BASE] = other;",
+        "var BASE = 'https://a.example/'; try {} catch (BASE) {}",
     ] {
         let load = folded(shadowed);
         assert_eq!(load.resolution, Resolution::Dynamic, "{shadowed}");

@@ -121,65 +121,54 @@ impl<'t> Constants<'t> {
                     } else {
                         node.child_by_field_name("value")
                     };
-                } else {
-                    self.poison_all(name, text);
                 }
             }
-            "formal_parameters" | "object_pattern" | "array_pattern" => {
-                self.poison_all(node, text);
-            }
-            "assignment_expression" | "augmented_assignment_expression" | "for_in_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
-                    self.poison_all(left, text);
+            // Each pattern node is visited on its own, so only its direct
+            // names are taken here: linear even for deeply nested patterns.
+            "formal_parameters" | "object_pattern" | "array_pattern" | "rest_pattern"
+            | "namespace_import" | "import_clause" => {
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    self.poison(child, text);
                 }
             }
-            "update_expression" => {
-                if let Some(arg) = node.child_by_field_name("argument") {
-                    self.poison_all(arg, text);
-                }
-            }
-            "arrow_function" | "catch_clause" => {
-                if let Some(p) = node.child_by_field_name("parameter") {
-                    self.poison_all(p, text);
-                }
-            }
+            "assignment_pattern"
+            | "object_assignment_pattern"
+            | "assignment_expression"
+            | "augmented_assignment_expression"
+            | "for_in_statement" => self.poison_field(node, "left", text),
+            "pair_pattern" => self.poison_field(node, "value", text),
+            "update_expression" => self.poison_field(node, "argument", text),
+            "arrow_function" | "catch_clause" => self.poison_field(node, "parameter", text),
             "function_declaration"
             | "function_expression"
-            | "class_declaration"
-            | "class"
             | "generator_function_declaration"
-            | "import_specifier"
-            | "namespace_import"
-            | "import_clause" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    self.poison_all(name, text);
-                }
+            | "generator_function"
+            | "class_declaration"
+            | "class" => self.poison_field(node, "name", text),
+            "import_specifier" => {
+                self.poison_field(node, "name", text);
+                self.poison_field(node, "alias", text);
             }
             _ => {}
         }
     }
 
-    /// The names `node` (a pattern or a lone name) binds. Only binding
-    /// positions count: a default value or a broken stretch read as a
-    /// pattern holds expressions, which bind nothing, and member targets
-    /// (`a.b = 1`) do not change what `a` holds.
-    fn poison_all(&mut self, node: Node<'t>, text: &'t str) {
-        let mut cursor = node.walk();
-        let mut stack = vec![node];
-        while let Some(n) = stack.pop() {
-            match n.kind() {
-                "identifier" | "shorthand_property_identifier_pattern" => {
-                    self.poisoned.insert(node_text(n, text));
-                }
-                "formal_parameters" | "array_pattern" | "object_pattern" | "rest_pattern" => {
-                    stack.extend(n.named_children(&mut cursor));
-                }
-                "assignment_pattern" | "object_assignment_pattern" => {
-                    stack.extend(n.child_by_field_name("left"));
-                }
-                "pair_pattern" => stack.extend(n.child_by_field_name("value")),
-                _ => {}
-            }
+    fn poison_field(&mut self, node: Node<'t>, field: &str, text: &'t str) {
+        if let Some(target) = node.child_by_field_name(field) {
+            self.poison(target, text);
+        }
+    }
+
+    /// `node` is in a binding or assignment position. Only a bare name is
+    /// bound: member targets (`a.b = 1`) do not change what `a` holds, and
+    /// nested patterns are visited by [`Self::observe`] themselves.
+    fn poison(&mut self, node: Node<'t>, text: &'t str) {
+        if matches!(
+            node.kind(),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            self.poisoned.insert(node_text(node, text));
         }
     }
 
