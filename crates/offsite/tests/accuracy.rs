@@ -228,7 +228,7 @@ fn run_detector() -> Vec<Load> {
         .iter()
         .map(|l| Load {
             file: case_name(
-                &l.pointer("/source/path")
+                l.pointer("/source/path")
                     .and_then(serde_json::Value::as_str)
                     .unwrap_or_default(),
             ),
@@ -402,17 +402,19 @@ fn disagreements(m: &Matching) -> String {
                 l.file, l.line, l.sink, l.tier, d.tier
             );
         }
-        if let Some(c) = &l.consent {
-            if Some(c) != d.consent.as_ref() {
-                let _ = writeln!(
-                    out,
-                    "  consent  {}:{} {}: labelled {c}, detected {}",
-                    l.file,
-                    l.line,
-                    l.sink,
-                    d.consent.as_deref().unwrap_or("(none)")
-                );
-            }
+        if let Some(c) = l
+            .consent
+            .as_ref()
+            .filter(|c| Some(*c) != d.consent.as_ref())
+        {
+            let _ = writeln!(
+                out,
+                "  consent  {}:{} {}: labelled {c}, detected {}",
+                l.file,
+                l.line,
+                l.sink,
+                d.consent.as_deref().unwrap_or("(none)")
+            );
         }
     }
     out
