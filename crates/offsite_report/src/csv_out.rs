@@ -133,8 +133,13 @@ mod tests {
         assert_eq!(rows.len(), report.loads.len());
         let import = rows.iter().find(|r| &r[5] == "@import").unwrap();
         assert_eq!(&import[5], "@import", "offsite's own names are not altered");
-        assert_eq!(&import[15], "OS101;OS102", "rules joined in code order");
-        assert_eq!(&import[16], "error", "the most severe finding wins");
+        assert_eq!(&import[15], "OS102;OS202", "rules joined in code order");
+        assert_eq!(&import[16], "warning");
+        let google = rows
+            .iter()
+            .find(|r| r[8].contains("translate.google.com"))
+            .unwrap();
+        assert_eq!((&google[15], &google[16]), ("OS101", "error"));
         let quiet = rows.iter().find(|r| &r[5] == "importScript").unwrap();
         assert_eq!((&quiet[15], &quiet[16], &quiet[8]), ("", "", ""));
     }

@@ -18,7 +18,7 @@ pub fn rules() -> Vec<RuleInfo> {
         rule(
             "OS101",
             "remote-executable-code",
-            "Executable code is loaded from a host outside the wiki's operator.",
+            "Executable code is loaded from a third-party host.",
             Severity::Error,
             "## What it does\nFinds scripts loaded from third-party hosts.\n\n\
              ## Why is this bad?\nA remote script runs with the reader's session.",
@@ -31,24 +31,31 @@ pub fn rules() -> Vec<RuleInfo> {
             "## What it does\nFinds `@import` and stylesheet links to third-party hosts.",
         ),
         rule(
-            "OS103",
-            "unresolved-load-target",
+            "OS201",
+            "unresolvable-load-target",
             "The target of a load depends on run-time values.",
             Severity::Warning,
             "## What it does\nFinds loads whose URL could not be worked out.",
         ),
         rule(
-            "OS201",
-            "wmcs-resource",
-            "A resource is loaded from Wikimedia Cloud Services.",
-            Severity::Info,
-            "## What it does\nFinds loads from Toolforge and Cloud VPS.",
+            "OS202",
+            "third-party-load-without-consent",
+            "A third-party resource is loaded before the user asked for it.",
+            Severity::Warning,
+            "## What it does\nFinds third-party loads that run on page load.",
         ),
         rule(
-            "OS301",
-            "cross-wiki-script",
-            "A script page is loaded from another wiki.",
-            Severity::Info,
+            "OS205",
+            "executable-code-from-wmcs",
+            "Executable code is loaded from Wikimedia Cloud Services.",
+            Severity::Warning,
+            "## What it does\nFinds scripts loaded from Toolforge and Cloud VPS.",
+        ),
+        rule(
+            "OS206",
+            "cross-wiki-code-import",
+            "A script page is imported from another wiki.",
+            Severity::Warning,
             "## What it does\nFinds `action=raw` script loads from another wiki.",
         ),
     ]
@@ -110,7 +117,7 @@ pub fn report() -> Report {
         "OS101",
         "remote-executable-code",
         Severity::Error,
-        "Script from third-party host translate.google.com (Google) runs on page load",
+        "`mw.loader.load` loads a script from third-party host `translate.google.com` (Google) without consent",
         "4f1c9a7be2d05a31",
     ));
 
@@ -145,24 +152,25 @@ pub fn report() -> Report {
         "OS101",
         "remote-executable-code",
         Severity::Warning,
-        "Script from third-party host unpkg.com runs after a click",
+        "`$.getScript` loads a script from third-party host `unpkg.com` after consent (click handler on #地図)",
         "9d02e6c4a1b37f58",
     ));
 
-    let mut fonts = load(maps, 3, 1, 93, "mw.loader.load", Sink::Style);
-    fonts.url = Some("https://tools-static.wmflabs.org/fontcdn/css?family=Noto+Sans".into());
+    let mut fonts = load(maps, 3, 1, 96, "mw.loader.load", Sink::Script);
+    fonts.url =
+        Some("https://tools-static.wmflabs.org/cdnjs/ajax/libs/chart.js/4.4.1/chart.umd.js".into());
     fonts.host = Some("tools-static.wmflabs.org".into());
     fonts.tier = Tier::Wmcs;
     fonts.entity = Some("Wikimedia Cloud Services".into());
     fonts.snippet = Some(
-        "mw.loader.load( 'https://tools-static.wmflabs.org/fontcdn/css?family=Noto+Sans', 'text/css' );"
+        "mw.loader.load( 'https://tools-static.wmflabs.org/cdnjs/ajax/libs/chart.js/4.4.1/chart.umd.js' );"
             .into(),
     );
     fonts.findings.push(finding(
-        "OS201",
-        "wmcs-resource",
-        Severity::Info,
-        "Stylesheet from Wikimedia Cloud Services host tools-static.wmflabs.org",
+        "OS205",
+        "executable-code-from-wmcs",
+        Severity::Warning,
+        "`mw.loader.load` loads a script from Wikimedia Cloud Services host `tools-static.wmflabs.org`",
         "c7e8015ab3f94d26",
     ));
 
@@ -180,10 +188,10 @@ pub fn report() -> Report {
     dynamic.consent_reason = Some("runs in a callback passed to an unknown function".into());
     dynamic.snippet = Some("    mw.loader.load( base + '/' + name + '.js' );".into());
     dynamic.findings.push(finding(
-        "OS103",
-        "unresolved-load-target",
+        "OS201",
+        "unresolvable-load-target",
         Severity::Warning,
-        "Script URL depends on run-time values: base + '/' + name + '.js'",
+        "`mw.loader.load` loads a script from a URL built at run time: `base + '/' + name + '.js'`",
         "0b5d7e91f3a2c864",
     ));
 
@@ -200,10 +208,11 @@ pub fn report() -> Report {
             .into(),
     );
     meta.findings.push(finding(
-        "OS301",
-        "cross-wiki-script",
+        "OS206",
+        "cross-wiki-code-import",
+        // Lowered from the default warning in offsite.toml.
         Severity::Info,
-        "Loads User:Example/global.js from meta.wikimedia.org: its editors can change this script",
+        "`mw.loader.load` imports User:Example/global.js from meta.wikimedia.org: its editors can change this script",
         "61a3f08d2c9be417",
     ));
 
@@ -211,7 +220,7 @@ pub fn report() -> Report {
     same_wiki.page = Some("User:Example/tools.js".into());
     same_wiki.snippet = Some("importScript( 'User:Example/tools.js' ); // 🛠 tools".into());
 
-    // One load, two findings: the rules disagree on severity.
+    // One load, two findings.
     let mut import = load(css, 1, 1, 83, "@import", Sink::Style);
     import.url = Some("https://fonts.googleapis.com/css2?family=Noto+Serif+JP&display=swap".into());
     import.host = Some("fonts.googleapis.com".into());
@@ -225,14 +234,14 @@ pub fn report() -> Report {
         "OS102",
         "remote-stylesheet",
         Severity::Warning,
-        "Stylesheet from third-party host fonts.googleapis.com (Google)",
+        "`@import` loads a stylesheet from third-party host `fonts.googleapis.com` (Google)",
         "e2b94c10d7f5a386",
     ));
     import.findings.push(finding(
-        "OS101",
-        "remote-executable-code",
-        Severity::Error,
-        "Stylesheet from fonts.googleapis.com can pull fonts that fingerprint readers",
+        "OS202",
+        "third-party-load-without-consent",
+        Severity::Warning,
+        "`@import` contacts `fonts.googleapis.com` (Google) on every page view, before any consent",
         "5a8f2d6e0c1b7394",
     ));
 
@@ -262,7 +271,7 @@ pub fn report() -> Report {
                 line: Some(4),
                 column: Some(8),
                 kind: "unused-suppression".into(),
-                message: "`offsite-ignore: OS101` suppresses nothing on the next line".into(),
+                message: "`offsite-ignore: OS102` suppresses nothing on the next line".into(),
             },
             Diagnostic {
                 source: Source::file("gadgets/Gadget-big.js"),

@@ -18,6 +18,7 @@ mod github;
 mod json;
 mod sarif;
 mod summary;
+mod tables;
 mod text;
 
 #[cfg(test)]
