@@ -6,10 +6,16 @@
 //!
 //! Wikitext is read here too, for the raw HTML inside it: `[http://… links]`
 //! are text, and `<nowiki>`, `<syntaxhighlight>` and `<source lang=…>` bodies
-//! are literal, so markup inside them is not read.
+//! are literal, so markup inside them is not read. MediaWiki's sanitizer
+//! escapes `<script>`, `<img>`, `<iframe>`... and strips `url()` from `style`
+//! attributes when it renders a page, so loads found in wikitext are what the
+//! text asks for, which the parser may refuse (a page shown raw, or a
+//! template that passes markup on, can still use them).
 //!
 //! Not done here: `<a href>` and other navigations (not loads), `<base href>`
-//! resolution, event-handler attributes (`onclick="…"`).
+//! resolution, event-handler attributes (`onclick="…"`). Whether markup
+//! runs at all is the caller's call: `<script>` inserted by `innerHTML` is
+//! never fetched, while `document.write` and jQuery's `.html()` run it.
 
 mod tokens;
 mod values;
@@ -241,6 +247,12 @@ impl Scan<'_> {
                 let href = tag.attr(b"href").or_else(|| tag.attr(b"xlink:href"));
                 self.url(href, "<image href>", Sink::Image);
             }
+            // SVG `<use>` of another file's symbol (`sprite.svg#icon`); a
+            // bare `#icon` is in-document and dropped as a fragment.
+            b"use" => {
+                let href = tag.attr(b"href").or_else(|| tag.attr(b"xlink:href"));
+                self.url(href, "<use href>", Sink::Image);
+            }
             b"templatestyles" => self.templatestyles(tag),
             // Presentational attribute still honoured by browsers.
             b"body" | b"table" | b"td" | b"th" => {
@@ -440,6 +452,33 @@ mod tests {
             &html[d.loads[0].start as usize..d.loads[0].end as usize],
             "background:url(&quot;x.png&quot;)"
         );
+    }
+
+    /// html5gum 0.9 reports a text run after a tag with attributes as
+    /// starting at that tag; slicing the body from it re-read the tag itself
+    /// and recursed until the stack overflowed.
+    #[test]
+    fn raw_text_body_after_a_tag_with_attributes() {
+        let html = "<p class=a>x</p><script type=\"text/x-template\"><img src=\"a.png\"></script>";
+        let d = detect(html, &Options::default());
+        assert_eq!(d.loads.len(), 1);
+        assert_eq!(
+            &html[d.loads[0].start as usize..d.loads[0].end as usize],
+            "a.png"
+        );
+    }
+
+    #[test]
+    fn deeply_nested_srcdoc_is_bounded() {
+        let mut html = String::from("<img src=x.png>");
+        for _ in 0..200 {
+            html = format!(
+                "<iframe srcdoc=\"{}\"></iframe>",
+                html.replace('&', "&amp;").replace('"', "&quot;")
+            );
+        }
+        let d = detect(&html, &Options::default());
+        assert!(d.loads.is_empty());
     }
 
     #[test]
