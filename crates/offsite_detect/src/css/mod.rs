@@ -113,6 +113,9 @@ impl Statement {
 
     fn role(self, in_font_face: bool) -> Role {
         match self.at_rule {
+            // One stylesheet per `@import`; a URL later in its conditions
+            // (`supports(background: url(x))`) fetches nothing.
+            AtRule::Import if self.import_done => Role::Ignore,
             AtRule::Import => Role::Import,
             AtRule::NotALoad => Role::Ignore,
             _ if in_font_face && self.property == Some(true) => Role::Font,
@@ -375,6 +378,15 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn only_the_first_url_of_an_import_is_fetched() {
+        let found = urls(
+            "@import url(a.css) supports(background: url(b.png)) screen;\n.x{background:url(c.png)}",
+        );
+        let got: Vec<_> = found.iter().map(|f| (f.0.as_str(), f.2.as_str())).collect();
+        assert_eq!(got, [("@import", "a.css"), ("url()", "c.png")]);
     }
 
     #[test]
