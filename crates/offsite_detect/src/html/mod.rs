@@ -6,7 +6,7 @@
 //!
 //! Wikitext is read here too, for the raw HTML inside it: `[http://… links]`
 //! are text, and `<nowiki>`, `<syntaxhighlight>` and `<source lang=…>` bodies
-//! are literal, so markup inside them is not read. MediaWiki's sanitizer
+//! are literal, so markup inside them is not read. The wiki's `Sanitizer`
 //! escapes `<script>`, `<img>`, `<iframe>`... and strips `url()` from `style`
 //! attributes when it renders a page, so loads found in wikitext are what the
 //! text asks for, which the parser may refuse (a page shown raw, or a
