@@ -515,6 +515,81 @@ fn parse_labels_rejects_what_it_cannot_read() {
     assert_eq!(case_name("C:\\repo\\accuracy\\cases\\z.css"), "z.css");
 }
 
+/// The example wiki promises (examples/wiki/README.md) every sink but
+/// `other`, every tier, resolution and consent kind, a suppression and an
+/// expired exemption; the real binary, reading its `offsite.toml`, must see
+/// them all.
+#[test]
+fn example_wiki_exercises_everything_it_promises() {
+    let output = Command::new(env!("CARGO_BIN_EXE_offsite"))
+        .current_dir(repo_root())
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "examples/wiki",
+        ])
+        .output()
+        .expect("the offsite binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("offsite scan prints JSON");
+    let loads = report["loads"].as_array().expect("`loads` array");
+    let seen = |key: &str| -> BTreeSet<String> {
+        loads.iter().filter_map(|l| str_field(l, key)).collect()
+    };
+    let want =
+        |values: &[&str]| -> BTreeSet<String> { values.iter().map(|v| (*v).to_owned()).collect() };
+    let sinks: Vec<&str> = SINKS.iter().copied().filter(|s| *s != "other").collect();
+    assert!(
+        seen("sink").is_superset(&want(&sinks)),
+        "sinks: {:?}",
+        seen("sink")
+    );
+    assert!(
+        seen("tier").is_superset(&want(&TIERS)),
+        "tiers: {:?}",
+        seen("tier")
+    );
+    assert!(
+        seen("resolution").is_superset(&want(&["literal", "constant", "dynamic"])),
+        "resolutions: {:?}",
+        seen("resolution")
+    );
+    assert!(
+        seen("consent").is_superset(&want(&CONSENTS)),
+        "consent: {:?}",
+        seen("consent")
+    );
+    assert!(
+        seen("consent_kind").is_superset(&want(&CONSENT_KINDS)),
+        "consent kinds: {:?}",
+        seen("consent_kind")
+    );
+    // The count sits in `summary` in the rendered JSON (top level in the model).
+    let suppressed = report["summary"]["suppressed"]
+        .as_u64()
+        .or(report["suppressed"].as_u64());
+    assert!(
+        suppressed.unwrap_or(0) >= 1,
+        "no offsite-ignore suppression"
+    );
+    let expired = loads
+        .iter()
+        .flat_map(|l| l["findings"].as_array().into_iter().flatten())
+        .any(|f| f["name"] == "expired-exemption");
+    assert!(
+        expired,
+        "the exemption that expired in 2024 is not reported"
+    );
+}
+
 #[test]
 #[ignore = "needs the detector, classifier and CLI: un-ignore once `offsite scan --format json` reports loads (run: scripts/accuracy)"]
 fn detection_meets_the_accuracy_bar() {
