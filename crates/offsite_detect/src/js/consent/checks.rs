@@ -41,7 +41,7 @@ impl ConsentAnalysis<'_, '_> {
             Expression::AwaitExpression(a) => {
                 // `await OO.ui.confirm(…)` is the user's boolean answer.
                 if let Expression::CallExpression(call) = a.argument.get_inner_expression()
-                    && self.is_oo_ui_confirm(call)
+                    && is_oo_ui_confirm(call)
                 {
                     return Some(Found::new(ConsentKind::Confirm, "after OO.ui.confirm()"));
                 }
@@ -190,11 +190,7 @@ impl ConsentAnalysis<'_, '_> {
             .is_some_and(|a| a.span().contains_inclusive(span));
         first_is_function
             && matches!(m.property.name.as_str(), "done" | "then")
-            && matches!(m.object.get_inner_expression(), Expression::CallExpression(c) if self.is_oo_ui_confirm(c))
-    }
-
-    fn is_oo_ui_confirm(&self, call: &CallExpression<'_>) -> bool {
-        dotted_path(&call.callee).is_some_and(|p| unqualified(&p) == "OO.ui.confirm")
+            && matches!(m.object.get_inner_expression(), Expression::CallExpression(c) if is_oo_ui_confirm(c))
     }
 
     /// A call whose truthy result means consent.
@@ -308,6 +304,10 @@ impl ConsentAnalysis<'_, '_> {
                 }
             })
     }
+}
+
+fn is_oo_ui_confirm(call: &CallExpression<'_>) -> bool {
+    dotted_path(&call.callee).is_some_and(|p| unqualified(&p) == "OO.ui.confirm")
 }
 
 /// Does control never fall through the end of `statement`?

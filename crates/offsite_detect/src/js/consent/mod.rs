@@ -49,12 +49,14 @@
 //! input into `unknown` instead of a long run.
 
 mod checks;
+mod classes;
 mod events;
 mod sites;
+mod stores;
 #[cfg(test)]
 mod tests;
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 
 use offsite_model::{Consent, ConsentKind};
@@ -182,6 +184,8 @@ pub struct ConsentAnalysis<'s, 'a> {
     /// Nesting of site lookups, to keep the native stack small.
     depth: Cell<usize>,
     steps_left: Cell<usize>,
+    /// Member accesses by property name, built on first need (class methods).
+    member_index: OnceCell<HashMap<String, Vec<NodeId>>>,
 }
 
 impl<'s, 'a> ConsentAnalysis<'s, 'a> {
@@ -199,6 +203,7 @@ impl<'s, 'a> ConsentAnalysis<'s, 'a> {
             visiting: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             steps_left: Cell::new(budget),
+            member_index: OnceCell::new(),
         }
     }
 

@@ -3,17 +3,14 @@
 //! local function, stored in a variable or an object, exported.
 
 use oxc::ast::AstKind;
-use oxc::ast::ast::{
-    Argument, AssignmentExpression, AssignmentTarget, Expression, IdentifierReference,
-    ObjectProperty,
-};
+use oxc::ast::ast::{Argument, Expression, IdentifierReference};
 use oxc::semantic::{NodeId, SymbolId};
 use oxc::span::GetSpan;
 
 use super::events::{
-    AJAX_CALLBACKS, EventClass, TRANSPARENT_FUNCTIONS, TRANSPARENT_METHODS, classify_events,
-    dotted_path, is_event_shorthand, is_unregistration, other_event_reason,
-    registration_event_index, static_string,
+    EventClass, TRANSPARENT_FUNCTIONS, TRANSPARENT_METHODS, classify_events, dotted_path,
+    is_event_shorthand, is_unregistration, other_event_reason, registration_event_index,
+    static_string,
 };
 use super::{ConsentAnalysis, Gate, Outcome};
 use offsite_model::ConsentKind;
@@ -90,7 +87,7 @@ impl ConsentAnalysis<'_, '_> {
     }
 
     /// Every read of `symbol`, as a place its function value goes.
-    fn symbol_sites(&self, symbol: SymbolId, what: &str) -> Outcome {
+    pub(super) fn symbol_sites(&self, symbol: SymbolId, what: &str) -> Outcome {
         self.guarded(Some((symbol, "")), || {
             let scoping = self.semantic.scoping();
             Outcome::any_of(scoping.get_resolved_reference_ids(symbol).iter().map(|&r| {
@@ -105,7 +102,7 @@ impl ConsentAnalysis<'_, '_> {
     }
 
     /// Every read of `symbol.property` where `symbol` holds an object.
-    fn property_sites(&self, symbol: SymbolId, property: &str, what: &str) -> Outcome {
+    pub(super) fn property_sites(&self, symbol: SymbolId, property: &str, what: &str) -> Outcome {
         self.guarded(Some((symbol, property)), || {
             let scoping = self.semantic.scoping();
             let nodes = self.semantic.nodes();
@@ -119,14 +116,15 @@ impl ConsentAnalysis<'_, '_> {
                 let parent = nodes.parent_id(node);
                 let name = match nodes.kind(parent) {
                     AstKind::StaticMemberExpression(m) => Some(m.property.name.as_str()),
-                    AstKind::ComputedMemberExpression(m) => {
+                    AstKind::ComputedMemberExpression(m)
+                        if m.object.span() == nodes.kind(node).span() =>
+                    {
                         match m.static_property_name() {
                             Some(name) => Some(name.as_str()),
-                            None => {
-                                return Outcome::unknown(format!(
-                                    "object {object} is indexed dynamically; callers of {object}.{property} unknown"
-                                ));
-                            }
+                            // `tools[name]()` may pick this property: count
+                            // it as a possible way in.
+                            None if self.is_assignment_target(parent) => return Outcome::ignore(),
+                            None => return self.value_sites(parent, what),
                         }
                     }
                     AstKind::UnaryExpression(_)
@@ -147,7 +145,7 @@ impl ConsentAnalysis<'_, '_> {
         })
     }
 
-    fn is_assignment_target(&self, node: NodeId) -> bool {
+    pub(super) fn is_assignment_target(&self, node: NodeId) -> bool {
         let span = self.semantic.nodes().kind(node).span();
         matches!(self.semantic.nodes().parent_kind(node), AstKind::AssignmentExpression(a) if a.left.span() == span)
     }
@@ -172,8 +170,8 @@ impl ConsentAnalysis<'_, '_> {
                 | AstKind::TSAsExpression(_)
                 | AstKind::TSSatisfiesExpression(_)
                 | AstKind::TSNonNullExpression(_)
-                | AstKind::TSTypeAssertion(_) => current = parent,
-                AstKind::LogicalExpression(_) => current = parent,
+                | AstKind::TSTypeAssertion(_)
+                | AstKind::LogicalExpression(_) => current = parent,
                 AstKind::ConditionalExpression(c) if c.test.span() != span => current = parent,
                 AstKind::SequenceExpression(s)
                     if s.expressions.last().map(GetSpan::span) == Some(span) =>
@@ -236,7 +234,8 @@ impl ConsentAnalysis<'_, '_> {
                 AstKind::ExportDefaultDeclaration(_) | AstKind::ExportNamedDeclaration(_) => {
                     return Outcome::unknown(format!("{what} is exported; callers unknown"));
                 }
-                AstKind::MethodDefinition(_) | AstKind::PropertyDefinition(_) => {
+                AstKind::MethodDefinition(m) => return self.class_member_sites(parent, m, what),
+                AstKind::PropertyDefinition(_) => {
                     return Outcome::unknown(format!("{what} is a class member; callers unknown"));
                 }
                 // Uses that never run the function.
@@ -264,10 +263,13 @@ impl ConsentAnalysis<'_, '_> {
             AstKind::NewExpression(n) => (&n.callee, &n.arguments, true),
             _ => return Outcome::unknown("passed to an unknown call"),
         };
-        let path = dotted_path(callee);
-        let shown = path
-            .clone()
-            .unwrap_or_else(|| String::from("a computed function"));
+        let shown = match (dotted_path(callee), callee.get_inner_expression()) {
+            (Some(path), _) => path,
+            (None, Expression::StaticMemberExpression(m)) => {
+                format!(".{}", m.property.name.as_str())
+            }
+            (None, _) => String::from("a computed function"),
+        };
         match callee.get_inner_expression() {
             Expression::Identifier(id) => {
                 let name = id.name.as_str();
@@ -303,8 +305,10 @@ impl ConsentAnalysis<'_, '_> {
                     return self.event_site(call, spec, how.as_deref().unwrap_or(method));
                 }
                 if method == "add" {
+                    // `mw.hook(name).add(fn)`, also with `mw` renamed by a
+                    // minifier's IIFE parameter (`t.hook(…).add`).
                     let is_hook = matches!(m.object.get_inner_expression(), Expression::CallExpression(c)
-                        if dotted_path(&c.callee).is_some_and(|p| p == "mw.hook" || p == "mediaWiki.hook"));
+                        if matches!(c.callee.get_inner_expression(), Expression::StaticMemberExpression(h) if h.property.name.as_str() == "hook"));
                     return if is_hook {
                         self.walk_from(call)
                     } else {
@@ -324,7 +328,12 @@ impl ConsentAnalysis<'_, '_> {
     }
 
     /// A handler for `spec` events registered by the node `registration`.
-    fn event_site(&self, registration: NodeId, spec: Option<&str>, how: &str) -> Outcome {
+    pub(super) fn event_site(
+        &self,
+        registration: NodeId,
+        spec: Option<&str>,
+        how: &str,
+    ) -> Outcome {
         let Some(spec) = spec else {
             return Outcome::unknown("handler for a computed event name");
         };
@@ -406,148 +415,10 @@ impl ConsentAnalysis<'_, '_> {
             None => Outcome::unknown(format!("passed to {name}(), which does not name it")),
         }
     }
-
-    /// A function assigned with `left = function…` at `assignment`.
-    fn assignment_site(
-        &self,
-        assignment: NodeId,
-        a: &AssignmentExpression<'_>,
-        what: &str,
-    ) -> Outcome {
-        match &a.left {
-            AssignmentTarget::AssignmentTargetIdentifier(id) => {
-                let scoping = self.semantic.scoping();
-                let symbol = id
-                    .reference_id
-                    .get()
-                    .and_then(|r| scoping.get_reference(r).symbol_id());
-                match symbol {
-                    Some(symbol) => self.symbol_sites(symbol, what),
-                    None => Outcome::unknown(format!(
-                        "{what} is exported as global {}; callers unknown",
-                        id.name.as_str()
-                    )),
-                }
-            }
-            AssignmentTarget::StaticMemberExpression(m) => {
-                let property = m.property.name.as_str();
-                if let Some(event) = property.strip_prefix("on")
-                    && !event.is_empty()
-                    && event.bytes().all(|b| b.is_ascii_lowercase())
-                {
-                    return self.event_site(assignment, Some(event), property);
-                }
-                let path = dotted_path(&m.object)
-                    .map_or_else(|| String::from("an object"), |o| format!("{o}.{property}"));
-                match m.object.get_inner_expression() {
-                    Expression::Identifier(object) if !self.root_is_global(&m.object) => {
-                        match object
-                            .reference_id
-                            .get()
-                            .and_then(|r| self.semantic.scoping().get_reference(r).symbol_id())
-                        {
-                            Some(symbol) => self.property_sites(symbol, property, what),
-                            None => Outcome::unknown(format!(
-                                "{what} is stored in {path}; callers unknown"
-                            )),
-                        }
-                    }
-                    _ if self.root_is_global(&m.object) => {
-                        Outcome::unknown(format!("{what} is exported as {path}; callers unknown"))
-                    }
-                    _ => Outcome::unknown(format!("{what} is stored in {path}; callers unknown")),
-                }
-            }
-            _ => Outcome::unknown(format!(
-                "{what} is stored in a computed place; callers unknown"
-            )),
-        }
-    }
-
-    /// A function as the value of `key` in an object literal.
-    fn object_property_site(
-        &self,
-        property: NodeId,
-        p: &ObjectProperty<'_>,
-        what: &str,
-    ) -> Outcome {
-        let nodes = self.semantic.nodes();
-        let Some(key) = p.key.static_name() else {
-            return Outcome::unknown(format!(
-                "{what} is stored under a computed key; callers unknown"
-            ));
-        };
-        let key = key.as_ref();
-        let mut object = nodes.parent_id(property);
-        while matches!(
-            nodes.parent_kind(object),
-            AstKind::ParenthesizedExpression(_)
-        ) {
-            object = nodes.parent_id(object);
-        }
-        let span = nodes.kind(object).span();
-        let context = nodes.parent_id(object);
-        match nodes.kind(context) {
-            AstKind::CallExpression(c) => {
-                let index = argument_index(&c.arguments, span);
-                let method = match c.callee.get_inner_expression() {
-                    Expression::StaticMemberExpression(m) => Some(m.property.name.as_str()),
-                    _ => None,
-                };
-                let shown = dotted_path(&c.callee).unwrap_or_else(|| String::from("a function"));
-                let is_jquery = matches!(shown.as_str(), "$" | "jQuery");
-                match (method, index) {
-                    (Some("on" | "one" | "bind"), Some(0)) => self.event_site(
-                        context,
-                        Some(key),
-                        &format!(".{}({{ {key} }})", method.unwrap_or("on")),
-                    ),
-                    (Some("connect"), Some(1)) => self.event_site(context, Some(key), ".connect()"),
-                    (None, Some(1)) if is_jquery => {
-                        self.event_site(context, Some(key), &format!("$('<…>', {{ {key} }})"))
-                    }
-                    (Some("ajax"), Some(_)) if AJAX_CALLBACKS.contains(&key) => {
-                        self.walk_from(context)
-                    }
-                    _ => Outcome::unknown(format!(
-                        "passed as '{key}' to {shown}(); when it runs is unknown"
-                    )),
-                }
-            }
-            AstKind::VariableDeclarator(d) => {
-                match d
-                    .id
-                    .get_binding_identifier()
-                    .and_then(|id| id.symbol_id.get())
-                {
-                    Some(symbol) => self.property_sites(symbol, key, what),
-                    None => Outcome::unknown(format!("{what} is destructured; callers unknown")),
-                }
-            }
-            AstKind::AssignmentExpression(a) if a.right.span() == span => match &a.left {
-                AssignmentTarget::AssignmentTargetIdentifier(id) => {
-                    let scoping = self.semantic.scoping();
-                    match id
-                        .reference_id
-                        .get()
-                        .and_then(|r| scoping.get_reference(r).symbol_id())
-                    {
-                        Some(symbol) => self.property_sites(symbol, key, what),
-                        None => Outcome::unknown(format!(
-                            "{what} is exported as {}.{key}; callers unknown",
-                            id.name.as_str()
-                        )),
-                    }
-                }
-                _ => Outcome::unknown(format!("{what} is exported in an object; callers unknown")),
-            },
-            _ => Outcome::unknown(format!("{what} is stored in an object; callers unknown")),
-        }
-    }
 }
 
 /// Which argument holds `span`; `None` for a spread argument.
-fn argument_index(arguments: &[Argument<'_>], span: oxc::span::Span) -> Option<usize> {
+pub(super) fn argument_index(arguments: &[Argument<'_>], span: oxc::span::Span) -> Option<usize> {
     arguments
         .iter()
         .position(|a| a.span().contains_inclusive(span))

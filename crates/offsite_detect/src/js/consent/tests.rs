@@ -381,7 +381,7 @@ fn exported_and_uncalled_functions_are_unknown() {
         gates_with(src, &Options::default()),
         [
             "unknown: function loadA is exported as window.loadA; callers unknown",
-            "unknown: method open is exported in an object; callers unknown",
+            "unknown: method open is exported as mw.libs.tool.open; callers unknown",
             "unknown: function loadC is never called in this file",
             "unknown: anonymous function is exported as module.exports; callers unknown",
         ]
@@ -473,4 +473,57 @@ fn many_functions_stay_linear_and_deep_chains_end_unknown() {
     }
     chain.push_str("$('#b').click(f399);");
     assert_eq!(gate(&chain), "unknown: call chain too deep to follow");
+}
+
+#[test]
+fn class_methods_run_where_a_property_of_their_name_is_called() {
+    let src = r"
+        class Widget {
+            constructor() { LOAD(1); }
+            init() { LOAD(2); }
+            open() { LOAD(3); }
+            get icon() { return LOAD(4); }
+        }
+        const w = new Widget();
+        w.init();
+        $('#w').on('click', () => w.open());";
+    assert_eq!(
+        gates_with(src, &Options::default()),
+        [
+            "ungated",
+            "ungated",
+            "gated/action: click handler (.on('click'))",
+            "unknown: anonymous function is never called in this file",
+        ]
+    );
+}
+
+#[test]
+fn exported_class_methods_are_unknown() {
+    let src = r"
+        class Viewer { open() { LOAD(1); } }
+        $('#v').click(() => new Viewer().open());
+        window.Viewer = Viewer;";
+    assert_eq!(gate(src), "unknown: class Viewer escapes; callers unknown");
+}
+
+#[test]
+fn dynamic_index_counts_as_a_way_in() {
+    let src = r"
+        const loaders = { chart: () => LOAD(1) };
+        loaders[mw.config.get('wgWanted')]();";
+    assert_eq!(gate(src), "ungated");
+    let on_click = r"
+        var loaders = { chart: function () { LOAD(1); } };
+        $('#c').click(function () { loaders[this.dataset.kind](); });";
+    assert_eq!(gate(on_click), "gated/action: click handler (.click())");
+}
+
+#[test]
+fn minified_iife_parameters_still_match_hooks_and_handlers() {
+    let src = r##"!function(e,t){t.hook("wikipage.content").add(function(){LOAD(1)}),e("#x").on("click",function(){LOAD(2)})}(jQuery,mediaWiki);"##;
+    assert_eq!(
+        gates_with(src, &Options::default()),
+        ["ungated", "gated/action: click handler (.on('click'))"]
+    );
 }
