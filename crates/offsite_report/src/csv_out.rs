@@ -131,6 +131,9 @@ mod tests {
         assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), HEADER);
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), report.loads.len());
+        // insta normalises line ends, so RFC 4180's CRLF is checked here.
+        assert_eq!(text.matches("\r\n").count(), report.loads.len() + 1);
+        assert_eq!(text.matches('\n').count(), report.loads.len() + 1);
         let import = rows.iter().find(|r| &r[5] == "@import").unwrap();
         assert_eq!(&import[5], "@import", "offsite's own names are not altered");
         assert_eq!(&import[15], "OS102;OS202", "rules joined in code order");

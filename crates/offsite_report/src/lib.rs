@@ -23,6 +23,12 @@ mod text;
 
 #[cfg(test)]
 mod fixture;
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "in tests a panic on None or Err is the failed assertion"
+)]
+mod robustness;
 
 use std::cmp::Ordering;
 use std::io::{self, Write};
