@@ -527,3 +527,38 @@ fn minified_iife_parameters_still_match_hooks_and_handlers() {
         ["ungated", "gated/action: click handler (.on('click'))"]
     );
 }
+
+#[test]
+fn else_of_a_declined_confirm_and_arrow_answers_are_confirm() {
+    let src = r"
+        if (!confirm('Load?')) { mw.notify('Not loaded'); } else { LOAD(1); }
+        OO.ui.confirm('Load?').done((ok) => ok && LOAD(2));
+        async function go() {
+            const ok = await OO.ui.confirm('Load?');
+            if (ok) { LOAD(3); }
+        }
+        go();";
+    assert_eq!(
+        gates_with(src, &Options::default()),
+        [
+            "gated/confirm: after confirm()",
+            "gated/confirm: after OO.ui.confirm()",
+            "gated/confirm: after OO.ui.confirm()"
+        ]
+    );
+}
+
+#[test]
+fn ajax_callbacks_and_bound_handlers_follow_their_registration() {
+    let src = r"
+        $.ajax({ url: '/w/api.php', success: function () { LOAD(1); } });
+        function onClick() { LOAD(2); }
+        document.body.addEventListener('click', onClick.bind(null));";
+    assert_eq!(
+        gates_with(src, &Options::default()),
+        [
+            "ungated",
+            "gated/action: click handler (.addEventListener('click'))"
+        ]
+    );
+}
