@@ -58,8 +58,11 @@ impl<'a> Scanner<'_, 'a> {
             return;
         }
         let load = self.url_load(span, &api, sink, &folded);
-        self.push(id, load);
-        if let Some(origin) = pending {
+        let before = self.loads.len();
+        self.emit(id, load, Some(value), &folded);
+        if let Some(origin) = pending
+            && self.loads.len() == before + 1
+        {
             self.pending_links.push((self.loads.len() - 1, origin));
         }
     }
@@ -114,8 +117,25 @@ impl<'a> Scanner<'_, 'a> {
     }
 
     fn embed_markup(&mut self, id: NodeId, span: Span, api: &str, folded: &Folded) {
-        let loads = crate::html::detect_fragment(&folded.text, span.start, self.options);
+        let mut loads = crate::html::detect_fragment(&folded.text, span.start, self.options);
+        // The DOM never runs a `<script>` inserted through innerHTML (jQuery's
+        // `.html()`/`.append()` and `document.write` do):
+        // https://html.spec.whatwg.org/multipage/dynamic-markup-insertion.html#dom-element-innerhtml
+        if matches!(api, "innerHTML" | "outerHTML" | "insertAdjacentHTML") {
+            loads.retain(|l| !l.api.starts_with("<script"));
+        }
         self.embed(id, span, api, folded, loads);
+    }
+
+    /// `new FontFace(family, 'url(…)')`.
+    pub(super) fn font_face(&mut self, id: NodeId, span: Span, source: &'a Expression<'a>) {
+        let folded = self.r.fold(source);
+        let mut loads = crate::css::detect_fragment(&folded.text, span.start);
+        for load in &mut loads {
+            load.sink = offsite_model::Sink::Font;
+            load.api = "FontFace".into();
+        }
+        self.embed(id, span, "new", &folded, loads);
     }
 
     /// A style string applied to an element.

@@ -24,6 +24,9 @@ pub(super) struct Folded {
     pub resolution: Resolution,
     /// The first sub-expression that could not be folded.
     pub dynamic: Option<Span>,
+    /// That sub-expression is this function parameter: callers of the
+    /// function supply the value (see `Scanner::emit`).
+    pub param: Option<SymbolId>,
 }
 
 impl Folded {
@@ -38,6 +41,7 @@ struct Acc {
     text: String,
     pieces: u32,
     dynamic: Option<Span>,
+    param: Option<SymbolId>,
 }
 
 impl Acc {
@@ -54,6 +58,13 @@ impl Acc {
         self.dynamic.get_or_insert(span);
     }
 
+    fn unknown_param(&mut self, span: Span, param: SymbolId) {
+        if self.dynamic.is_none() {
+            self.param = Some(param);
+        }
+        self.unknown(span);
+    }
+
     fn push_folded(&mut self, folded: &Folded) {
         if folded.text.starts_with(DYNAMIC) && self.text.ends_with(DYNAMIC) {
             self.text.push_str(&folded.text[DYNAMIC.len()..]);
@@ -63,6 +74,7 @@ impl Acc {
         self.pieces += 2;
         if self.dynamic.is_none() {
             self.dynamic = folded.dynamic;
+            self.param = folded.param;
         }
     }
 
@@ -81,7 +93,8 @@ impl Acc {
         } else {
             Resolution::Constant
         };
-        Folded { text, resolution, dynamic }
+        let param = if dynamic.is_some() { self.param } else { None };
+        Folded { text, resolution, dynamic, param }
     }
 }
 
@@ -123,6 +136,13 @@ impl<'a> Resolver<'_, 'a> {
         acc.finish(literal, true)
     }
 
+    /// A fold of a part of a larger expression (markers left unsettled).
+    pub(super) fn fold_part(&mut self, expr: &'a Expression<'a>, depth: u32) -> Folded {
+        let mut acc = Acc::default();
+        self.fold_into(expr, &mut acc, depth);
+        acc.finish(false, false)
+    }
+
     fn fold_into(&mut self, expr: &'a Expression<'a>, acc: &mut Acc, depth: u32) {
         if depth > MAX_DEPTH {
             acc.unknown(expr.span());
@@ -147,10 +167,17 @@ impl<'a> Resolver<'_, 'a> {
                 self.fold_into(&b.right, acc, depth);
             }
             Expression::Identifier(ident) => match self.binding(ident) {
-                Ok(symbol) => match self.fold_symbol(symbol, depth) {
-                    Some(folded) => acc.push_folded(&folded),
-                    None => acc.unknown(expr.span()),
-                },
+                Ok(symbol) => {
+                    if let Some(&(_, value)) = self.env.iter().rev().find(|(s, _)| *s == symbol) {
+                        self.fold_into(value, acc, depth);
+                        return;
+                    }
+                    match self.fold_symbol(symbol, depth) {
+                        Some(folded) => acc.push_folded(&folded),
+                        None if self.is_parameter(symbol) => acc.unknown_param(expr.span(), symbol),
+                        None => acc.unknown(expr.span()),
+                    }
+                }
                 Err(()) => acc.unknown(expr.span()),
             },
             inner @ (Expression::StaticMemberExpression(_)
@@ -165,11 +192,30 @@ impl<'a> Resolver<'_, 'a> {
             acc.unknown(expr.span());
             return;
         };
+        let key = match member {
+            oxc::ast::ast::MemberExpression::ComputedMemberExpression(c)
+                if member.static_property_name().is_none() =>
+            {
+                let key = self.fold_part(&c.expression, depth);
+                key.dynamic.is_none().then_some(key.text)
+            }
+            _ => member.static_property_name().map(str::to_owned),
+        };
         match self.resolve(member.object(), depth) {
-            Val::Object(object) => {
-                match member.static_property_name().and_then(|k| property(object, k)) {
-                    Some(value) => self.fold_into(value, acc, depth),
-                    None => acc.unknown(expr.span()),
+            Val::Object(object) => match key.as_deref().and_then(|k| property(object, k)) {
+                Some(value) => self.fold_into(value, acc, depth),
+                None => acc.unknown(expr.span()),
+            },
+            Val::Array(array) => {
+                let index = key.as_deref().and_then(|k| k.parse::<usize>().ok());
+                let element = index.and_then(|i| array.elements.get(i)?.as_expression());
+                match (element, key.is_some()) {
+                    (Some(e), _) => self.fold_into(e, acc, depth),
+                    (None, false) => match self.fold_any_element(array, expr.span(), depth) {
+                        Some(folded) => acc.push_folded(&folded),
+                        None => acc.unknown(expr.span()),
+                    },
+                    (None, true) => acc.unknown(expr.span()),
                 }
             }
             Val::Global(_) => match self.resolve(expr, depth) {
@@ -191,6 +237,21 @@ impl<'a> Resolver<'_, 'a> {
     fn fold_call(&mut self, call: &'a CallExpression<'a>, acc: &mut Acc, depth: u32) {
         let arg = |i: usize| call.arguments.get(i).and_then(|a| a.as_expression());
         let callee = call.callee.get_inner_expression();
+        // `cdn('a.js')` with `function cdn(p) { return BASE + p; }`
+        if let Some(returns) = self.returns(callee) {
+            let bound = self.env.len();
+            for (i, param) in returns.params.items.iter().enumerate() {
+                if let (oxc::ast::ast::BindingPattern::BindingIdentifier(id), Some(value)) =
+                    (&param.pattern, arg(i))
+                    && let Some(symbol) = id.symbol_id.get()
+                {
+                    self.env.push((symbol, value));
+                }
+            }
+            self.fold_into(returns.value, acc, depth);
+            self.env.truncate(bound);
+            return;
+        }
         if let Val::Global(path) = self.resolve(callee, depth) {
             match path.as_str() {
                 "mw.config.get" => {
@@ -319,6 +380,10 @@ impl<'a> Resolver<'_, 'a> {
 
     /// The constant string a binding holds, if it holds one.
     fn fold_symbol(&mut self, symbol: SymbolId, depth: u32) -> Option<Folded> {
+        // Under parameter bindings a value may differ per call: no memo.
+        if !self.env.is_empty() {
+            return self.compute_fold_symbol(symbol, depth);
+        }
         if let Some(folded) = self.folds.get(&symbol) {
             return folded.clone();
         }
@@ -329,9 +394,6 @@ impl<'a> Resolver<'_, 'a> {
     }
 
     fn compute_fold_symbol(&mut self, symbol: SymbolId, depth: u32) -> Option<Folded> {
-        if !self.is_constant_symbol(symbol) {
-            return None;
-        }
         let nodes = self.semantic.nodes();
         let decl = self.semantic.scoping().symbol_declaration(symbol);
         let oxc::ast::AstKind::VariableDeclarator(declarator) = nodes.kind(decl) else {
@@ -339,6 +401,9 @@ impl<'a> Resolver<'_, 'a> {
         };
         if !matches!(declarator.id, oxc::ast::ast::BindingPattern::BindingIdentifier(_)) {
             return None;
+        }
+        if !self.is_constant_symbol(symbol) {
+            return self.fold_writes(symbol, declarator, depth);
         }
         let init = declarator.init.as_ref()?;
         let mut acc = Acc::default();

@@ -10,6 +10,7 @@
 pub mod consent;
 mod elements;
 pub mod fallback;
+mod flow;
 mod fold;
 mod resolve;
 mod sinks;

@@ -59,6 +59,9 @@ pub(super) struct Resolver<'s, 'a> {
     pub text: &'a str,
     vals: HashMap<SymbolId, Val<'a>>,
     pub(super) folds: HashMap<SymbolId, Option<super::fold::Folded>>,
+    /// Parameters bound to argument expressions while folding through a
+    /// function call (innermost last).
+    pub(super) env: Vec<(SymbolId, &'a Expression<'a>)>,
 }
 
 /// `mediaWiki` is `mw`, `jQuery` is `$`; everything else keeps its name.
@@ -77,7 +80,7 @@ fn is_global_object(path: &str) -> bool {
 
 impl<'s, 'a> Resolver<'s, 'a> {
     pub fn new(semantic: &'s Semantic<'a>, text: &'a str) -> Self {
-        Self { semantic, text, vals: HashMap::new(), folds: HashMap::new() }
+        Self { semantic, text, vals: HashMap::new(), folds: HashMap::new(), env: Vec::new() }
     }
 
     pub fn nodes(&self) -> &'s oxc::semantic::AstNodes<'a> {
@@ -104,6 +107,12 @@ impl<'s, 'a> Resolver<'s, 'a> {
     pub fn is_constant_symbol(&self, symbol: SymbolId) -> bool {
         let scoping = self.semantic.scoping();
         !scoping.symbol_is_mutated(symbol) && scoping.symbol_redeclarations(symbol).is_empty()
+    }
+
+    /// Is this symbol a function parameter?
+    pub fn is_parameter(&self, symbol: SymbolId) -> bool {
+        let decl = self.semantic.scoping().symbol_declaration(symbol);
+        matches!(self.semantic.nodes().kind(decl), AstKind::FormalParameter(_))
     }
 
     pub fn resolve(&mut self, expr: &'a Expression<'a>, depth: u32) -> Val<'a> {

@@ -95,7 +95,7 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 AstKind::ImportExpression(import) => {
                     let folded = self.r.fold(&import.source);
                     let load = self.url_load(import.span, "import()", Sink::Script, &folded);
-                    self.push(node.id(), load);
+                    self.emit(node.id(), load, Some(&import.source), &folded);
                 }
                 _ => {}
             }
@@ -123,8 +123,58 @@ impl<'s, 'a> Scanner<'s, 'a> {
             .map(url::trim_expr);
     }
 
+    /// Record a load whose target is `target`. When the target is a
+    /// parameter of a helper (`function loadJS(u) { mw.loader.load(u) }`)
+    /// the load is reported at each call of the helper, with the URL the
+    /// caller passes; a helper nobody calls here keeps its own load.
+    pub(super) fn emit(
+        &mut self,
+        id: NodeId,
+        load: Load,
+        target: Option<&'a Expression<'a>>,
+        folded: &Folded,
+    ) {
+        self.emit_through(id, load, target, folded, 0);
+    }
+
+    fn emit_through(
+        &mut self,
+        id: NodeId,
+        load: Load,
+        target: Option<&'a Expression<'a>>,
+        folded: &Folded,
+        hops: u32,
+    ) {
+        const MAX_HOPS: u32 = 3;
+        if hops < MAX_HOPS
+            && folded.text.starts_with(DYNAMIC)
+            && let (Some(target), Some(param)) = (target, folded.param)
+            && let Some((index, calls)) = self.r.helper_calls(param)
+            && !calls.is_empty()
+        {
+            for (call_id, call) in calls {
+                let Some(value) = arg(&call.arguments, index) else { continue };
+                let bound = self.r.env.len();
+                self.r.env.push((param, value));
+                let refolded = self.r.fold(target);
+                let outer = self.url_load(call.span, &load.api, load.sink, &refolded);
+                self.emit_through(call_id, outer, Some(target), &refolded, hops + 1);
+                self.r.env.truncate(bound);
+            }
+            return;
+        }
+        self.push(id, load);
+    }
+
     /// Record a load performed by AST node `node`, with its consent gate.
     pub(super) fn push(&mut self, node: NodeId, mut load: Load) {
+        // `data:`, `blob:`, `javascript:` and `about:` URLs fetch nothing.
+        if let Some(url) = &load.url {
+            let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+            if matches!(scheme.as_deref(), Some("data" | "blob" | "javascript" | "about")) {
+                return;
+            }
+        }
         let gate = self.consent.gate(node);
         load.consent = gate.consent;
         load.consent_kind = gate.kind;
@@ -281,8 +331,24 @@ impl<'s, 'a> Scanner<'s, 'a> {
             "EventSource" => ("EventSource", Sink::Eventsource),
             "Worker" => ("Worker", Sink::Worker),
             "SharedWorker" => ("SharedWorker", Sink::Worker),
-            "mw.ForeignApi" => ("mw.ForeignApi", Sink::Fetch),
-            "mw.ForeignRest" => ("mw.ForeignRest", Sink::Fetch),
+            // Both are `$.ajax` underneath: XMLHttpRequest.
+            "mw.ForeignApi" => ("mw.ForeignApi", Sink::Xhr),
+            "mw.ForeignRest" => ("mw.ForeignRest", Sink::Xhr),
+            "mw.Api" | "mw.Rest" => {
+                let api = if path == "mw.Api" { "mw.Api" } else { "mw.Rest" };
+                let file = if path == "mw.Api" { "api" } else { "rest" };
+                let mut load = Load::new(new.span.start, new.span.end, api, Sink::Xhr)
+                    .with_url(format!("${{wgScriptPath}}/{file}.php"));
+                load.resolution = Resolution::Constant;
+                self.push(id, load);
+                return;
+            }
+            "FontFace" => {
+                if let Some(source) = arg(&new.arguments, 1) {
+                    self.font_face(id, new.span, source);
+                }
+                return;
+            }
             "Audio" => ("Audio", Sink::Media),
             _ => return,
         };
@@ -330,7 +396,7 @@ impl<'s, 'a> Scanner<'s, 'a> {
             None => opaque(span),
         };
         let load = self.url_load(span, api, sink, &folded);
-        self.push(id, load);
+        self.emit(id, load, target, &folded);
     }
 
     /// `mw.loader.load(x, type)`: a URL (script, or style for `text/css`) or
@@ -347,7 +413,7 @@ impl<'s, 'a> Scanner<'s, 'a> {
             let css = arg(args, 1).and_then(url::string_literal) == Some("text/css");
             let sink = if css { Sink::Style } else { Sink::Script };
             let load = self.url_load(call.span, "mw.loader.load", sink, &folded);
-            self.push(id, load);
+            self.emit(id, load, Some(target), &folded);
         } else {
             self.modules(id, call.span, "mw.loader.load", target);
         }
@@ -370,7 +436,7 @@ impl<'s, 'a> Scanner<'s, 'a> {
         };
         let worst = names.iter().map(|f| f.resolution).max().unwrap_or(Resolution::Literal);
         let mut summary = names.iter().find(|f| f.dynamic.is_some()).cloned().unwrap_or_else(|| {
-            Folded { text: String::new(), resolution: worst, dynamic: None }
+            Folded { text: String::new(), resolution: worst, dynamic: None, param: None }
         });
         summary.resolution = worst;
         self.set_resolution(&mut load, &summary);
@@ -439,13 +505,18 @@ impl<'s, 'a> Scanner<'s, 'a> {
             _ => Sink::Xhr,
         };
         let load = self.url_load(call.span, api, sink, &folded);
-        self.push(id, load);
+        self.emit(id, load, Some(target), &folded);
     }
 }
 
 /// Nothing known about the target.
 pub(super) fn opaque(span: Span) -> Folded {
-    Folded { text: DYNAMIC.to_owned(), resolution: Resolution::Dynamic, dynamic: Some(span) }
+    Folded {
+        text: DYNAMIC.to_owned(),
+        resolution: Resolution::Dynamic,
+        dynamic: Some(span),
+        param: None,
+    }
 }
 
 /// `el.style` / `el.style.x`: is this expression a style declaration object?
