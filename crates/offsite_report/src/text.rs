@@ -231,6 +231,11 @@ mod tests {
     }
 
     #[test]
+    fn snapshot_text_hostile() {
+        insta::assert_snapshot!(text(&fixture::hostile_report(), false, true));
+    }
+
+    #[test]
     fn terminal_escapes_in_input_never_reach_the_output() {
         let report = fixture::hostile_report();
         for color in [false, true] {
