@@ -224,14 +224,14 @@ fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> File
                             source,
                             line: None,
                             column: None,
-                            kind: "encoding".to_owned(),
+                            kind: "encoding-error".to_owned(),
                             message,
                         });
                     }
                     report
                 }
-                Err(message) => FileReport {
-                    diagnostics: vec![io_error(path, &message)],
+                Err((kind, message)) => FileReport {
+                    diagnostics: vec![Diagnostic { kind: kind.to_owned(), ..io_error(path, &message) }],
                     ..FileReport::default()
                 },
             }
@@ -241,12 +241,15 @@ fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> File
 
 /// Read a file as text. Invalid UTF-8 is decoded lossily and noted, so a
 /// stray Latin-1 byte in a comment does not hide the file's loads.
-fn read_text(path: &Path) -> Result<(String, Option<String>), String> {
-    let meta = fs::metadata(path).map_err(|e| e.to_string())?;
+fn read_text(path: &Path) -> Result<(String, Option<String>), (&'static str, String)> {
+    let meta = fs::metadata(path).map_err(|e| ("io-error", e.to_string()))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped", meta.len()));
+        return Err((
+            "too-large",
+            format!("file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped", meta.len()),
+        ));
     }
-    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = fs::read(path).map_err(|e| ("io-error", e.to_string()))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, None)),
         Err(err) => {
