@@ -61,6 +61,7 @@ use std::collections::HashMap;
 
 use offsite_model::{Consent, ConsentKind};
 use oxc::ast::AstKind;
+use oxc::ast::ast::AssignmentTarget;
 use oxc::semantic::{NodeId, Semantic, SymbolId};
 use oxc::span::{GetSpan, Span};
 use oxc::syntax::operator::LogicalOperator;
@@ -346,6 +347,18 @@ impl<'s, 'a> ConsentAnalysis<'s, 'a> {
             Some(AstKind::ObjectProperty(p)) => match p.key.static_name() {
                 Some(name) => format!("method {name}"),
                 None => String::from("anonymous function"),
+            },
+            Some(AstKind::AssignmentExpression(a)) => match &a.left {
+                // `module.exports = function …` names nothing.
+                AssignmentTarget::StaticMemberExpression(m)
+                    if m.property.name.as_str() != "exports" =>
+                {
+                    format!("function {}", m.property.name.as_str())
+                }
+                AssignmentTarget::AssignmentTargetIdentifier(id) => {
+                    format!("function {}", id.name.as_str())
+                }
+                _ => String::from("anonymous function"),
             },
             _ => String::from("anonymous function"),
         }
