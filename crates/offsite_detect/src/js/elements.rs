@@ -152,8 +152,10 @@ impl<'a> Scanner<'_, 'a> {
     /// place, resolution and consent.
     fn embed(&mut self, id: NodeId, span: Span, api: &str, folded: &Folded, loads: Vec<Load>) {
         for mut load in loads {
-            load.start = span.start;
-            load.end = span.end;
+            // The string literal that holds the URL, else the whole expression.
+            let at = folded.literal_at(load.start.saturating_sub(span.start)).unwrap_or(span);
+            load.start = at.start;
+            load.end = at.end;
             load.api = format!("{api} {}", load.api);
             let dynamic = load.url.as_deref().is_none_or(|u| u.contains(DYNAMIC));
             if dynamic && folded.dynamic.is_some() {

@@ -210,6 +210,7 @@ fn merge(folds: &[Folded], appended: bool, span: Span) -> Option<Folded> {
         resolution: Resolution::Dynamic,
         dynamic,
         param: None,
+        pieces: Vec::new(),
     })
 }
 
@@ -218,7 +219,13 @@ mod tests {
     use super::*;
 
     fn lit(s: &str) -> Folded {
-        Folded { text: s.into(), resolution: Resolution::Literal, dynamic: None, param: None }
+        Folded {
+            text: s.into(),
+            resolution: Resolution::Literal,
+            dynamic: None,
+            param: None,
+            pieces: Vec::new(),
+        }
     }
 
     #[test]

@@ -27,9 +27,29 @@ pub(super) struct Folded {
     /// That sub-expression is this function parameter: callers of the
     /// function supply the value (see `Scanner::emit`).
     pub param: Option<SymbolId>,
+    /// Where literal text came from: (offset in `text`, source span of the
+    /// string literal or template part), in text order.
+    pub pieces: Vec<(u32, Span)>,
 }
 
 impl Folded {
+    /// A fold of nothing known.
+    pub fn opaque(span: Span) -> Self {
+        Self {
+            text: DYNAMIC.to_owned(),
+            resolution: Resolution::Dynamic,
+            dynamic: Some(span),
+            param: None,
+            pieces: Vec::new(),
+        }
+    }
+
+    /// The string literal that wrote byte `offset` of `text`.
+    pub fn literal_at(&self, offset: u32) -> Option<Span> {
+        let i = self.pieces.partition_point(|&(start, _)| start <= offset);
+        i.checked_sub(1).map(|i| self.pieces[i].1)
+    }
+
     /// Nothing at all is known.
     pub fn is_opaque(&self) -> bool {
         self.text == DYNAMIC
@@ -42,12 +62,18 @@ struct Acc {
     pieces: u32,
     dynamic: Option<Span>,
     param: Option<SymbolId>,
+    sources: Vec<(u32, Span)>,
 }
 
 impl Acc {
     fn push(&mut self, s: &str) {
         self.pieces += 1;
         self.text.push_str(s);
+    }
+
+    fn push_literal(&mut self, s: &str, span: Span) {
+        self.sources.push((u32::try_from(self.text.len()).unwrap_or(u32::MAX), span));
+        self.push(s);
     }
 
     fn unknown(&mut self, span: Span) {
@@ -66,11 +92,18 @@ impl Acc {
     }
 
     fn push_folded(&mut self, folded: &Folded) {
-        if folded.text.starts_with(DYNAMIC) && self.text.ends_with(DYNAMIC) {
-            self.text.push_str(&folded.text[DYNAMIC.len()..]);
+        let base = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        let skip = if folded.text.starts_with(DYNAMIC) && self.text.ends_with(DYNAMIC) {
+            DYNAMIC.len()
         } else {
-            self.text.push_str(&folded.text);
-        }
+            0
+        };
+        self.text.push_str(&folded.text[skip..]);
+        #[expect(clippy::cast_possible_truncation, reason = "DYNAMIC is a few bytes")]
+        let skip = skip as u32;
+        self.sources.extend(
+            folded.pieces.iter().map(|&(o, span)| ((base + o).saturating_sub(skip), span)),
+        );
         self.pieces += 2;
         if self.dynamic.is_none() {
             self.dynamic = folded.dynamic;
@@ -94,7 +127,7 @@ impl Acc {
             Resolution::Constant
         };
         let param = if dynamic.is_some() { self.param } else { None };
-        Folded { text, resolution, dynamic, param }
+        Folded { text, resolution, dynamic, param, pieces: self.sources }
     }
 }
 
@@ -150,10 +183,13 @@ impl<'a> Resolver<'_, 'a> {
         }
         let depth = depth + 1;
         match expr.get_inner_expression() {
-            Expression::StringLiteral(s) => acc.push(&s.value),
+            Expression::StringLiteral(s) => acc.push_literal(&s.value, s.span),
             Expression::TemplateLiteral(t) => {
                 for (i, quasi) in t.quasis.iter().enumerate() {
-                    acc.push(quasi.value.cooked.as_ref().unwrap_or(&quasi.value.raw));
+                    acc.push_literal(
+                        quasi.value.cooked.as_ref().unwrap_or(&quasi.value.raw),
+                        quasi.span,
+                    );
                     if let Some(e) = t.expressions.get(i) {
                         self.fold_into(e, acc, depth);
                     }
@@ -282,6 +318,11 @@ impl<'a> Resolver<'_, 'a> {
                         None => acc.push(&url::encode(&path, &sub.text)),
                         Some(span) => acc.unknown(span),
                     }
+                }
+                // A blob: URL names data already in the page.
+                "URL.createObjectURL" => {
+                    acc.push("blob:");
+                    acc.unknown(call.span);
                 }
                 "String" => match arg(0) {
                     Some(e) => self.fold_into(e, acc, depth),

@@ -206,6 +206,11 @@ impl<'s, 'a> Resolver<'s, 'a> {
                     None => Val::JQuery(None),
                 },
                 "Object.assign" => first.map_or(Val::Unknown, |e| self.resolve(e, depth)),
+                // A ResourceLoader module's exports, as in package gadgets.
+                "require" => match first.and_then(url::string_literal) {
+                    Some("mediawiki.util") => Val::Global("mw.util".into()),
+                    _ => Val::Unknown,
+                },
                 _ => Val::Unknown,
             };
         }

@@ -58,6 +58,8 @@ fn is_sink_method(name: &str) -> bool {
             | "insertAdjacentHTML"
             | "css"
             | "setProperty"
+            | "addCSS"
+            | "addStyleTag"
             | "assign"
             | "fetch"
             | "importScript"
@@ -233,6 +235,11 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 self.simple(id, span, "fetch", Sink::Fetch, Some(target));
             }
             "$.ajax" | "$.get" | "$.post" | "$.getJSON" => self.ajax(id, call, path),
+            "mw.util.addCSS" | "mw.loader.addStyleTag" => {
+                if let Some(css) = arg(args, 0) {
+                    self.style(id, span, path, css);
+                }
+            }
             "document.write" | "document.writeln" => {
                 for a in args.iter().filter_map(Argument::as_expression) {
                     self.markup(id, span, path, a);
@@ -369,6 +376,14 @@ impl<'s, 'a> Scanner<'s, 'a> {
         let Some(prop) = member.static_property_name() else { return };
         let span = assign.span;
         match prop {
+            "textContent" | "innerText" | "innerHTML" | "text"
+                if matches!(
+                    self.r.resolve(member.object(), 0),
+                    Val::Element(ref e) if e.tag == "style"
+                ) =>
+            {
+                self.style(id, span, "style", &assign.right);
+            }
             "innerHTML" | "outerHTML" => self.markup(id, span, prop, &assign.right),
             _ if is_style_object(member.object()) => {
                 self.style(id, span, "style", &assign.right);
@@ -436,7 +451,7 @@ impl<'s, 'a> Scanner<'s, 'a> {
         };
         let worst = names.iter().map(|f| f.resolution).max().unwrap_or(Resolution::Literal);
         let mut summary = names.iter().find(|f| f.dynamic.is_some()).cloned().unwrap_or_else(|| {
-            Folded { text: String::new(), resolution: worst, dynamic: None, param: None }
+            Folded { text: String::new(), resolution: worst, dynamic: None, ..Folded::opaque(span) }
         });
         summary.resolution = worst;
         self.set_resolution(&mut load, &summary);
@@ -511,12 +526,7 @@ impl<'s, 'a> Scanner<'s, 'a> {
 
 /// Nothing known about the target.
 pub(super) fn opaque(span: Span) -> Folded {
-    Folded {
-        text: DYNAMIC.to_owned(),
-        resolution: Resolution::Dynamic,
-        dynamic: Some(span),
-        param: None,
-    }
+    Folded::opaque(span)
 }
 
 /// `el.style` / `el.style.x`: is this expression a style declaration object?
