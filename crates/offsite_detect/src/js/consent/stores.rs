@@ -8,7 +8,8 @@ use oxc::span::GetSpan;
 
 use super::events::{AJAX_CALLBACKS, dotted_path};
 use super::sites::argument_index;
-use super::{ConsentAnalysis, Outcome};
+use super::{ConsentAnalysis, Gate, Outcome};
+use offsite_model::ConsentKind;
 
 impl ConsentAnalysis<'_, '_> {
     /// A function assigned with `left = function…` at `assignment`.
@@ -91,6 +92,12 @@ impl ConsentAnalysis<'_, '_> {
         }
         let span = nodes.kind(object).span();
         let context = nodes.parent_id(object);
+        if self.is_dialog_button(object, key) {
+            return Outcome::done(Gate::gated(
+                ConsentKind::Action,
+                format!("dialog button ({key})"),
+            ));
+        }
         match nodes.kind(context) {
             AstKind::CallExpression(c) => {
                 let index = argument_index(&c.arguments, span);
@@ -98,7 +105,9 @@ impl ConsentAnalysis<'_, '_> {
                     Expression::StaticMemberExpression(m) => Some(m.property.name.as_str()),
                     _ => None,
                 };
-                let shown = dotted_path(&c.callee).unwrap_or_else(|| String::from("a function"));
+                let shown = dotted_path(&c.callee).unwrap_or_else(|| {
+                    method.map_or_else(|| String::from("a function"), |m| format!(".{m}"))
+                });
                 let is_jquery = matches!(shown.as_str(), "$" | "jQuery");
                 match (method, index) {
                     (Some("on" | "one" | "bind"), Some(0)) => self.event_site(
@@ -156,5 +165,22 @@ impl ConsentAnalysis<'_, '_> {
             },
             _ => Outcome::unknown(format!("{what} is stored in an object; callers unknown")),
         }
+    }
+
+    /// jQuery UI dialog buttons: `buttons: { Load: fn }` or
+    /// `buttons: [{ text: 'Load', click: fn }]`; they run when clicked.
+    fn is_dialog_button(&self, object: NodeId, key: &str) -> bool {
+        let nodes = self.semantic.nodes();
+        let is_buttons = |id: NodeId| {
+            matches!(nodes.kind(id), AstKind::ObjectProperty(p)
+                if p.key.static_name().is_some_and(|k| k == "buttons"))
+        };
+        let parent = nodes.parent_id(object);
+        if is_buttons(parent) {
+            return true;
+        }
+        key == "click"
+            && matches!(nodes.kind(parent), AstKind::ArrayExpression(_))
+            && is_buttons(nodes.parent_id(parent))
     }
 }

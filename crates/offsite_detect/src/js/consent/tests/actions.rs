@@ -151,3 +151,21 @@ fn callback_of_unknown_function_is_unknown() {
         "unknown: passed to someLib.register(); when it runs is unknown"
     );
 }
+
+#[test]
+fn jquery_ui_dialog_buttons_are_actions() {
+    let src = r"
+        $('<div>').text('Load the map?').dialog({
+            buttons: { 'Load map': function () { LOAD(1); } }
+        });
+        $('#d').dialog({ buttons: [{ text: 'Load', click: function () { LOAD(2); } }] });
+        $('#d').dialog({ open: function () { LOAD(3); } });";
+    assert_eq!(
+        gates_with(src, &Options::default()),
+        [
+            "gated/action: dialog button (Load map)",
+            "gated/action: dialog button (click)",
+            "unknown: passed as 'open' to .dialog(); when it runs is unknown",
+        ]
+    );
+}
