@@ -25,6 +25,10 @@
 //!   as part of load (`$(fn)`, `.ready`, `mw.hook(…).add`, `.then/.done`,
 //!   `mw.loader.using`, `setTimeout`, `forEach`/`$.each`, `$.getJSON`…), or
 //!   passed to a local function (then each use of that parameter counts).
+//!   Object methods are followed through `obj.key` reads (a dynamic
+//!   `obj[name]()` counts as a possible way in); class methods through any
+//!   property access of their name, constructors through `new C()`.
+//!   jQuery UI dialog `buttons` run on click.
 //! - The **program**: the load runs when the script loads (`ungated`).
 //!
 //! Over all the places a function goes, `ungated` beats `unknown`, which
@@ -38,11 +42,12 @@
 //! custom event; a class method. Top-level function declarations are *not*
 //! taken as exported: ResourceLoader wraps gadget code in a closure.
 //!
-//! Known blind spots: a handler fired by code (`$(el).trigger('click')`
-//! elsewhere in the file) is taken for a user action unless the trigger is
-//! chained on the registration; `this.method()` calls are not resolved;
-//! `else` branches of a condition that merely *isn't* consent count as
-//! ungated.
+//! Known blind spots: a handler fired by code (`$(el).trigger('click')` or
+//! `el.click()` elsewhere in the file) is taken for a user action unless the
+//! trigger is chained on the registration; OOUI widgets also emit `change`
+//! on `setValue()`; `this.method()` on object literals is not resolved
+//! (`unknown`); opt-in checks are matched by name, so a minifier's renamed
+//! `mw` hides them (`ungated`); `switch` on an opt-in is not read.
 //!
 //! Cost: the verdict of each function is memoised per file, recursion is cut
 //! by an in-progress stack, and a per-file step budget turns pathological
