@@ -183,6 +183,7 @@ impl Linter {
                 ));
             }
         }
+        report.diagnostics.sort_by_key(|d| (d.line, d.column));
         report.loads = loads;
         report
     }
@@ -413,3 +414,7 @@ fn reported(
         snippet,
     }
 }
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

@@ -60,8 +60,8 @@ macro_rules! options {
 }
 
 options! {
-    /// Top-level keys: who is first party, how consent is recognised, and
-    /// when the run fails.
+    /// Who is first party, how consent is recognised, and when the run
+    /// fails.
     #[section = ""]
     pub struct Options {
         /// The built-in list of first-party and Wikimedia Cloud Services

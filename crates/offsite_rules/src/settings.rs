@@ -421,6 +421,13 @@ impl Cx<'_> {
         let text = match value.get_ref() {
             toml::Value::String(s) => s.trim().to_owned(),
             toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+            toml::Value::Datetime(d) => {
+                return Err(self.error(
+                    value.span(),
+                    Some(key.to_owned()),
+                    format!("`{d}` has a time of day; give the date only (YYYY-MM-DD)"),
+                ));
+            }
             other => other.to_string(),
         };
         text.parse::<Date>().map_err(|e| {
@@ -446,3 +453,7 @@ fn sink_names() -> String {
     names.extend(["frame-src", "worker-src", "form-action", "default-src"]);
     names.join(", ")
 }
+
+#[cfg(test)]
+#[path = "settings_tests.rs"]
+mod tests;

@@ -296,7 +296,11 @@ mod tests {
                     // offsite-ignore OS999: typo\n\
                     var s = 'offsite-ignore OS101: in a string';\n";
         let index = offsite_model::LineIndex::new(text);
-        let line_of = |o: usize| index.position(text, u32::try_from(o).unwrap()).line;
+        let line_of = |o: usize| {
+            index
+                .position(text, u32::try_from(o).expect("small test text"))
+                .line
+        };
         let (ok, bad) = scan(text, Language::JavaScript, line_of);
         let summary: Vec<_> = ok.iter().map(|s| (s.scope, s.codes.clone())).collect();
         assert_eq!(

@@ -12,8 +12,9 @@ declare_rule! {
     /// page that the wiki's own administrators do not watch: whoever can edit
     /// that page (its owner, the other wiki's interface administrators, or
     /// an attacker who takes over the account) changes the code that runs
-    /// here. The March 2026 Meta-Wiki incident spread through exactly such
-    /// pages. The imported page should be reviewed in turn.
+    /// here. In March 2026 a self-propagating user script on Meta-Wiki
+    /// edited other users' scripts: every import of another page is a path
+    /// such code can travel. The imported page should be reviewed in turn.
     ///
     /// ## CSP impact
     /// None: the other wiki is on a first-party host already in `script-src`.

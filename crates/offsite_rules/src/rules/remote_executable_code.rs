@@ -17,8 +17,9 @@ declare_rule! {
     /// controls the host (or buys the domain when it lapses, or breaks into
     /// the CDN) controls every reader who runs the gadget. The host also
     /// learns the reader's IP address, user agent and the page they read.
-    /// Wikimedia's third-party resources policy asks that external scripts
-    /// are never loaded; its CSP allowlist blocks them.
+    /// Wikimedia's long-standing rule (T239077) is that external scripts are
+    /// ideally never loaded, and its enforced CSP blocks hosts that are not
+    /// on its allowlist.
     ///
     /// Loads from Wikimedia Cloud Services are reported by OS205 instead, and
     /// loads whose host cannot be worked out by OS201.
@@ -38,7 +39,7 @@ declare_rule! {
     ///
     /// ## Use instead
     /// Copy the library into a gadget page (respecting its licence) and load
-    /// it as a `ResourceLoader` module:
+    /// it as a ResourceLoader module:
     /// ```js
     /// mw.loader.using('ext.gadget.widget').then(function () {
     ///     widget.init();

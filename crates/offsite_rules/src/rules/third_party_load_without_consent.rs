@@ -12,9 +12,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// A reader who never opted in still hands their IP address, user agent
-    /// and the page they read to the third party. Wikimedia's rule since 2019
-    /// is that external resources load only with the user's consent; a
-    /// gadget on by default breaks it for every reader.
+    /// and the page they read to the third party. Wikimedia's de-facto rule
+    /// (T239077) is that external resources load only with the user's
+    /// consent; a gadget on by default breaks it for every reader.
     ///
     /// This rule looks at consent only; OS101–OS106 report the same load by
     /// what it fetches. Form targets are left out: submitting a form is
