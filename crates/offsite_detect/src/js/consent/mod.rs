@@ -16,7 +16,7 @@
 //!   Comparisons count only against a value a person must have stored
 //!   (`=== '1'`, `!== null`); `!== '0'` lets an unset value through.
 //! - A **function boundary**: the load runs when the function runs, so the
-//!   verdict is that of every place the function value goes ([`sites`]):
+//!   verdict is that of every place the function value goes (`sites.rs`):
 //!   called (`f()`, IIFE, `.call`), registered as a handler for a user
 //!   action (`click`, `submit`, `keydown`… via `addEventListener`, jQuery
 //!   `.on/.one/.bind/.delegate`, shorthands like `.click(fn)`, OOUI `.on`
