@@ -2,6 +2,8 @@
 //! `tests/fixtures/js/`, rendered one line per load:
 //! `line:col api sink url host resolution page …`.
 
+use std::fmt::Write as _;
+
 use offsite_detect::{Detection, Options, js};
 use offsite_model::LineIndex;
 
@@ -24,20 +26,20 @@ fn render(text: &str, detection: &Detection) -> String {
             line.push_str(" same-wiki");
         }
         if let Some(page) = &load.page {
-            line.push_str(&format!(" page={page}"));
+            let _ = write!(line, " page={page}");
         }
         if !load.modules.is_empty() {
-            line.push_str(&format!(" modules={}", load.modules.join(",")));
+            let _ = write!(line, " modules={}", load.modules.join(","));
         }
         if let Some(expr) = &load.dynamic_expr {
-            line.push_str(&format!(" dynamic=`{expr}`"));
+            let _ = write!(line, " dynamic=`{expr}`");
         }
         out.push_str(&line);
         out.push('\n');
     }
     for error in &detection.errors {
         let at = index.position(text, error.start);
-        out.push_str(&format!("error {}:{} {}\n", at.line, at.column, error.message));
+        let _ = writeln!(out, "error {}:{} {}", at.line, at.column, error.message);
     }
     out
 }
@@ -45,7 +47,13 @@ fn render(text: &str, detection: &Detection) -> String {
 fn snapshot(name: &str) {
     let path = format!("{}/tests/fixtures/js/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("fixture exists");
-    let mut detection = js::detect(&text, name.ends_with(".ts"), &Options::default());
+    let mut detection = js::detect(
+        &text,
+        std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ts")),
+        &Options::default(),
+    );
     detection.loads.sort_by_key(|l| (l.start, l.end));
     insta::assert_snapshot!(name, render(&text, &detection));
 }

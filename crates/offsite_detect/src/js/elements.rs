@@ -3,10 +3,10 @@
 //! the page (`innerHTML`, `document.write`, `.css()`), which are scanned by the
 //! HTML and CSS front ends.
 
+use offsite_model::{DYNAMIC, Load, Resolution};
 use oxc::ast::ast::{CallExpression, Expression, ObjectExpression, ObjectPropertyKind};
 use oxc::semantic::NodeId;
 use oxc::span::Span;
-use offsite_model::{DYNAMIC, Load, Resolution};
 
 use super::fold::Folded;
 use super::resolve::{Elem, Val, property};
@@ -36,7 +36,9 @@ impl<'a> Scanner<'_, 'a> {
             self.style(id, span, "style", value);
             return;
         }
-        let Some(mut sink) = url::element_sink(&elem.tag, &attr) else { return };
+        let Some(mut sink) = url::element_sink(&elem.tag, &attr) else {
+            return;
+        };
         let mut pending = None;
         if elem.tag == "link" {
             match rel.or_else(|| elem.rel.clone()) {
@@ -51,7 +53,10 @@ impl<'a> Scanner<'_, 'a> {
         let folded = self.r.fold(value);
         if attr == "srcset" && folded.dynamic.is_none() {
             for candidate in url::srcset_urls(&folded.text) {
-                let one = Folded { text: candidate.to_owned(), ..folded.clone() };
+                let one = Folded {
+                    text: candidate.to_owned(),
+                    ..folded.clone()
+                };
                 let load = self.url_load(span, &api, sink, &one);
                 self.push(id, load);
             }
@@ -77,11 +82,15 @@ impl<'a> Scanner<'_, 'a> {
     ) {
         let rel = property(object, "rel").map(|r| self.r.fold(r).text);
         for prop in &object.properties {
-            let ObjectPropertyKind::ObjectProperty(prop) = prop else { continue };
+            let ObjectPropertyKind::ObjectProperty(prop) = prop else {
+                continue;
+            };
             if prop.computed {
                 continue;
             }
-            let Some(key) = prop.key.static_name() else { continue };
+            let Some(key) = prop.key.static_name() else {
+                continue;
+            };
             if key == "rel" {
                 continue;
             }
@@ -101,7 +110,9 @@ impl<'a> Scanner<'_, 'a> {
         if url::markup_has_content(&folded.text) {
             self.embed_markup(id, call.span, "$()", &folded);
         }
-        let Some(elem) = url::markup_element(&folded.text) else { return };
+        let Some(elem) = url::markup_element(&folded.text) else {
+            return;
+        };
         let settings = call.arguments.get(1).and_then(|a| a.as_expression());
         if let Some(Val::Object(object)) = settings.map(|s| self.r.resolve(s, 0)) {
             self.element_props(id, call.span, &elem, object);
@@ -153,7 +164,9 @@ impl<'a> Scanner<'_, 'a> {
     fn embed(&mut self, id: NodeId, span: Span, api: &str, folded: &Folded, loads: Vec<Load>) {
         for mut load in loads {
             // The string literal that holds the URL, else the whole expression.
-            let at = folded.literal_at(load.start.saturating_sub(span.start)).unwrap_or(span);
+            let at = folded
+                .literal_at(load.start.saturating_sub(span.start))
+                .unwrap_or(span);
             load.start = at.start;
             load.end = at.end;
             load.api = format!("{api} {}", load.api);
@@ -174,7 +187,9 @@ impl<'a> Scanner<'_, 'a> {
     pub(super) fn finish_links(&mut self) {
         let mut dropped = Vec::new();
         for &(index, origin) in &self.pending_links {
-            let Some(rel) = self.rels.get(&origin) else { continue };
+            let Some(rel) = self.rels.get(&origin) else {
+                continue;
+            };
             match url::link_sink(Some(rel)) {
                 Some(sink) => {
                     if let Some(load) = self.loads.get_mut(index) {

@@ -6,6 +6,7 @@
 //! are merged into their common known prefix, and helper calls are followed a
 //! few hops at most.
 
+use offsite_model::{DYNAMIC, Resolution};
 use oxc::ast::AstKind;
 use oxc::ast::ast::{
     ArrowFunctionBody, AssignmentOperator, BindingPattern, CallExpression, Expression,
@@ -13,7 +14,6 @@ use oxc::ast::ast::{
 };
 use oxc::semantic::{NodeId, SymbolId};
 use oxc::span::{GetSpan, Span};
-use offsite_model::{DYNAMIC, Resolution};
 
 use super::fold::Folded;
 use super::resolve::Resolver;
@@ -55,9 +55,7 @@ impl<'a> Resolver<'_, 'a> {
                 AstKind::AssignmentExpression(a) if a.operator == AssignmentOperator::Assign => {
                     values.push(&a.right);
                 }
-                AstKind::AssignmentExpression(a)
-                    if a.operator == AssignmentOperator::Addition =>
-                {
+                AstKind::AssignmentExpression(a) if a.operator == AssignmentOperator::Addition => {
                     appended = true;
                 }
                 _ => return None,
@@ -66,7 +64,10 @@ impl<'a> Resolver<'_, 'a> {
                 return None;
             }
         }
-        let folds: Vec<Folded> = values.into_iter().map(|v| self.fold_part(v, depth)).collect();
+        let folds: Vec<Folded> = values
+            .into_iter()
+            .map(|v| self.fold_part(v, depth))
+            .collect();
         merge(&folds, appended, declarator.id.span())
     }
 
@@ -90,7 +91,9 @@ impl<'a> Resolver<'_, 'a> {
     /// The function a callee names, when it returns one expression:
     /// `function cdn(p) { return BASE + p; }`, `const cdn = p => BASE + p`.
     pub(super) fn returns(&self, callee: &'a Expression<'a>) -> Option<Returns<'a>> {
-        let Expression::Identifier(ident) = callee.get_inner_expression() else { return None };
+        let Expression::Identifier(ident) = callee.get_inner_expression() else {
+            return None;
+        };
         let symbol = self.binding(ident).ok()?;
         if !self.is_constant_symbol(symbol) {
             return None;
@@ -106,15 +109,19 @@ impl<'a> Resolver<'_, 'a> {
             _ => return None,
         };
         match function {
-            AstKind::Function(f) => {
-                Some(Returns { params: &f.params, value: single_return(f.body.as_ref()?)? })
-            }
+            AstKind::Function(f) => Some(Returns {
+                params: &f.params,
+                value: single_return(f.body.as_ref()?)?,
+            }),
             AstKind::ArrowFunctionExpression(a) => {
                 let value = match &a.body {
                     ArrowFunctionBody::FunctionBody(body) => single_return(body)?,
                     body => body.as_expression()?,
                 };
-                Some(Returns { params: &a.params, value })
+                Some(Returns {
+                    params: &a.params,
+                    value,
+                })
             }
             _ => None,
         }
@@ -129,9 +136,13 @@ impl<'a> Resolver<'_, 'a> {
         let nodes = self.semantic.nodes();
         let scoping = self.semantic.scoping();
         let decl = scoping.symbol_declaration(param);
-        let AstKind::FormalParameter(p) = nodes.kind(decl) else { return None };
+        let AstKind::FormalParameter(p) = nodes.kind(decl) else {
+            return None;
+        };
         let params_id = nodes.parent_id(decl);
-        let AstKind::FormalParameters(params) = nodes.kind(params_id) else { return None };
+        let AstKind::FormalParameters(params) = nodes.kind(params_id) else {
+            return None;
+        };
         let index = params.items.iter().position(|item| item.span == p.span)?;
         let function_id = nodes.parent_id(params_id);
         let function_symbol = match nodes.kind(function_id) {
@@ -192,7 +203,11 @@ fn merge(folds: &[Folded], appended: bool, span: Span) -> Option<Folded> {
     let mut prefix = &first.text[..known(first)];
     for f in &folds[1..] {
         let other = &f.text[..known(f)];
-        let mut len = prefix.bytes().zip(other.bytes()).take_while(|(a, b)| a == b).count();
+        let mut len = prefix
+            .bytes()
+            .zip(other.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
         while !prefix.is_char_boundary(len) {
             len -= 1;
         }
@@ -231,11 +246,22 @@ mod tests {
     #[test]
     fn merged_prefix_keeps_whole_hosts() {
         let span = Span::new(0, 1);
-        let m = merge(&[lit("https://a.example/x.js"), lit("https://a.example/y.js")], false, span);
+        let m = merge(
+            &[lit("https://a.example/x.js"), lit("https://a.example/y.js")],
+            false,
+            span,
+        );
         assert_eq!(m.map(|f| f.text).as_deref(), Some("https://a.example/${…}"));
-        let m = merge(&[lit("https://a.example/x"), lit("https://another.example/x")], false, span);
+        let m = merge(
+            &[lit("https://a.example/x"), lit("https://another.example/x")],
+            false,
+            span,
+        );
         assert_eq!(m.map(|f| f.text).as_deref(), Some("https://${…}"));
-        let m = merge(&[lit("https://a.example/x")], true, span).unwrap();
-        assert_eq!((m.text.as_str(), m.resolution), ("https://a.example/x${…}", Resolution::Dynamic));
+        let m = merge(&[lit("https://a.example/x")], true, span).expect("one value");
+        assert_eq!(
+            (m.text.as_str(), m.resolution),
+            ("https://a.example/x${…}", Resolution::Dynamic)
+        );
     }
 }

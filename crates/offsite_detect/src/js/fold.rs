@@ -4,10 +4,10 @@
 //! the MediaWiki values that name the wiki itself (`mw.config.get('wgServer')`
 //! becomes `${wgServer}`). Unknown parts become [`DYNAMIC`].
 
+use offsite_model::{DYNAMIC, Resolution, WIKI_SERVER};
 use oxc::ast::ast::{CallExpression, Expression};
 use oxc::semantic::SymbolId;
 use oxc::span::{GetSpan, Span};
-use offsite_model::{DYNAMIC, Resolution, WIKI_SERVER};
 
 use super::resolve::{MAX_DEPTH, Resolver, Val, property};
 use super::url;
@@ -72,7 +72,8 @@ impl Acc {
     }
 
     fn push_literal(&mut self, s: &str, span: Span) {
-        self.sources.push((u32::try_from(self.text.len()).unwrap_or(u32::MAX), span));
+        self.sources
+            .push((u32::try_from(self.text.len()).unwrap_or(u32::MAX), span));
         self.push(s);
     }
 
@@ -102,7 +103,10 @@ impl Acc {
         #[expect(clippy::cast_possible_truncation, reason = "DYNAMIC is a few bytes")]
         let skip = skip as u32;
         self.sources.extend(
-            folded.pieces.iter().map(|&(o, span)| ((base + o).saturating_sub(skip), span)),
+            folded
+                .pieces
+                .iter()
+                .map(|&(o, span)| ((base + o).saturating_sub(skip), span)),
         );
         self.pieces += 2;
         if self.dynamic.is_none() {
@@ -115,10 +119,18 @@ impl Acc {
     /// settled; folds of bindings keep it for their users.
     fn finish(self, literal: bool, top: bool) -> Folded {
         let had_dynamic = self.text.contains(DYNAMIC);
-        let text = if top { wiki_host_prefix(self.text) } else { self.text };
+        let text = if top {
+            wiki_host_prefix(self.text)
+        } else {
+            self.text
+        };
         // `location.protocol + '//' + location.host`: the unknown protocol was
         // absorbed into `${wgServer}`.
-        let dynamic = if had_dynamic && !text.contains(DYNAMIC) { None } else { self.dynamic };
+        let dynamic = if had_dynamic && !text.contains(DYNAMIC) {
+            None
+        } else {
+            self.dynamic
+        };
         let resolution = if dynamic.is_some() || (top && text.contains(DYNAMIC)) {
             Resolution::Dynamic
         } else if literal && self.pieces <= 1 {
@@ -127,7 +139,13 @@ impl Acc {
             Resolution::Constant
         };
         let param = if dynamic.is_some() { self.param } else { None };
-        Folded { text, resolution, dynamic, param, pieces: self.sources }
+        Folded {
+            text,
+            resolution,
+            dynamic,
+            param,
+            pieces: self.sources,
+        }
     }
 }
 
@@ -137,9 +155,11 @@ fn wiki_host_prefix(text: String) -> String {
     if !text.contains(WIKI_HOST) {
         return text;
     }
-    let after_scheme = ["", DYNAMIC, "https:", "http:"]
-        .iter()
-        .find_map(|scheme| text.strip_prefix(scheme)?.strip_prefix("//")?.strip_prefix(WIKI_HOST));
+    let after_scheme = ["", DYNAMIC, "https:", "http:"].iter().find_map(|scheme| {
+        text.strip_prefix(scheme)?
+            .strip_prefix("//")?
+            .strip_prefix(WIKI_HOST)
+    });
     match after_scheme {
         Some(rest) => format!("{WIKI_SERVER}{}", rest.replace(WIKI_HOST, DYNAMIC)),
         None => text.replace(WIKI_HOST, DYNAMIC),
@@ -257,8 +277,11 @@ impl<'a> Resolver<'_, 'a> {
             Val::Global(_) => match self.resolve(expr, depth) {
                 Val::Global(path) => match path.as_str() {
                     "location.origin" | "document.location.origin" => acc.push(WIKI_SERVER),
-                    "location.host" | "location.hostname" | "document.location.host"
-                    | "document.location.hostname" | "document.domain" => acc.push(WIKI_HOST),
+                    "location.host"
+                    | "location.hostname"
+                    | "document.location.host"
+                    | "document.location.hostname"
+                    | "document.domain" => acc.push(WIKI_HOST),
                     p => match p.strip_prefix("mw.config.values.").and_then(wiki_config) {
                         Some(marker) => acc.push(marker),
                         None => acc.unknown(expr.span()),
@@ -297,8 +320,7 @@ impl<'a> Resolver<'_, 'a> {
                     }
                 }
                 "mw.util.wikiScript" => match arg(0).map(url::string_literal) {
-                    None => acc.push("${wgScript}"),
-                    Some(Some("index")) => acc.push("${wgScript}"),
+                    None | Some(Some("index")) => acc.push("${wgScript}"),
                     Some(Some(name)) => acc.push(&format!("${{wgScriptPath}}/{name}.php")),
                     Some(None) => {
                         acc.push("${wgScriptPath}/");
@@ -306,7 +328,10 @@ impl<'a> Resolver<'_, 'a> {
                     }
                 },
                 "mw.util.getUrl" => self.fold_get_url(call, acc, depth),
-                "encodeURIComponent" | "encodeURI" | "escape" | "mw.util.wikiUrlencode"
+                "encodeURIComponent"
+                | "encodeURI"
+                | "escape"
+                | "mw.util.wikiUrlencode"
                 | "mw.util.rawurlencode" => {
                     let Some(inner) = arg(0) else {
                         acc.unknown(call.span);
@@ -350,13 +375,13 @@ impl<'a> Resolver<'_, 'a> {
                 Val::Array(array) => {
                     let sep = match arg(0) {
                         None => ",",
-                        Some(e) => match url::string_literal(e) {
-                            Some(s) => s,
-                            None => {
+                        Some(e) => {
+                            let Some(s) = url::string_literal(e) else {
                                 acc.unknown(e.span());
                                 return;
-                            }
-                        },
+                            };
+                            s
+                        }
                     };
                     for (i, element) in array.elements.iter().enumerate() {
                         if i > 0 {
@@ -375,13 +400,11 @@ impl<'a> Resolver<'_, 'a> {
                 self.fold_into(member.object(), &mut sub, depth);
                 let pattern = arg(0).and_then(url::string_literal);
                 let replacement = arg(1).and_then(url::string_literal);
-                match (pattern, replacement, sub.dynamic) {
-                    (Some(p), Some(r), None) => acc.push(&sub.text.replacen(p, r, 1)),
-                    _ => {
-                        let text = std::mem::take(&mut sub.text);
-                        acc.push(&text);
-                        acc.unknown(call.span);
-                    }
+                if let (Some(p), Some(r), None) = (pattern, replacement, sub.dynamic) {
+                    acc.push(&sub.text.replacen(p, r, 1));
+                } else {
+                    acc.push(&sub.text);
+                    acc.unknown(call.span);
                 }
             }
             Some("toString" | "trim" | "valueOf") => self.fold_into(member.object(), acc, depth),
@@ -440,7 +463,10 @@ impl<'a> Resolver<'_, 'a> {
         let oxc::ast::AstKind::VariableDeclarator(declarator) = nodes.kind(decl) else {
             return None;
         };
-        if !matches!(declarator.id, oxc::ast::ast::BindingPattern::BindingIdentifier(_)) {
+        if !matches!(
+            declarator.id,
+            oxc::ast::ast::BindingPattern::BindingIdentifier(_)
+        ) {
             return None;
         }
         if !self.is_constant_symbol(symbol) {
@@ -463,8 +489,17 @@ mod tests {
 
     #[test]
     fn host_marker_after_scheme_is_the_wiki() {
-        assert_eq!(wiki_host_prefix(format!("{DYNAMIC}//{WIKI_HOST}/w/x.js")), "${wgServer}/w/x.js");
-        assert_eq!(wiki_host_prefix(format!("https://{WIKI_HOST}/x")), "${wgServer}/x");
-        assert_eq!(wiki_host_prefix(format!("https://a.example/?h={WIKI_HOST}")), "https://a.example/?h=${…}");
+        assert_eq!(
+            wiki_host_prefix(format!("{DYNAMIC}//{WIKI_HOST}/w/x.js")),
+            "${wgServer}/w/x.js"
+        );
+        assert_eq!(
+            wiki_host_prefix(format!("https://{WIKI_HOST}/x")),
+            "${wgServer}/x"
+        );
+        assert_eq!(
+            wiki_host_prefix(format!("https://a.example/?h={WIKI_HOST}")),
+            "https://a.example/?h=${…}"
+        );
     }
 }

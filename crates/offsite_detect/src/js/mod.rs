@@ -17,6 +17,7 @@ mod sinks;
 mod url;
 
 use oxc::allocator::Allocator;
+use oxc::diagnostics::LabeledSpan;
 use oxc::parser::{ParseOptions, Parser, ParserReturn};
 use oxc::semantic::SemanticBuilder;
 use oxc::span::SourceType;
@@ -31,14 +32,20 @@ pub fn detect(text: &str, typescript: bool, options: &Options) -> Detection {
         .diagnostics
         .iter()
         .map(|d| SyntaxError {
-            start: d.labels.iter().map(|l| l.offset()).min().unwrap_or(0).try_into().unwrap_or(0),
+            start: d.labels.iter().map(LabeledSpan::offset).min().unwrap_or(0),
             message: d.message.to_string(),
         })
         .collect();
     if parsed.panicked {
-        return Detection { loads: fallback::detect(text, options), errors };
+        return Detection {
+            loads: fallback::detect(text, options),
+            errors,
+        };
     }
-    let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
+    let semantic = SemanticBuilder::new()
+        .with_build_nodes(true)
+        .build(&parsed.program)
+        .semantic;
     let consent = consent::ConsentAnalysis::new(&semantic, options);
     let resolver = resolve::Resolver::new(&semantic, text);
     let loads = sinks::Scanner::new(resolver, consent, options).scan();
@@ -46,9 +53,14 @@ pub fn detect(text: &str, typescript: bool, options: &Options) -> Detection {
 }
 
 fn parse<'a>(allocator: &'a Allocator, text: &'a str, typescript: bool) -> ParserReturn<'a> {
-    let options = ParseOptions { allow_return_outside_function: true, ..ParseOptions::default() };
+    let options = ParseOptions {
+        allow_return_outside_function: true,
+        ..ParseOptions::default()
+    };
     let run = |source_type: SourceType| {
-        Parser::new(allocator, text, source_type).with_options(options).parse()
+        Parser::new(allocator, text, source_type)
+            .with_options(options)
+            .parse()
     };
     if typescript {
         return run(SourceType::ts());

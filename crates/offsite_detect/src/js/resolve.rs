@@ -75,12 +75,21 @@ fn canonical_root(name: &str) -> &str {
 
 /// Objects whose properties are globals (`window.fetch`).
 fn is_global_object(path: &str) -> bool {
-    matches!(path, "window" | "self" | "globalThis" | "top" | "parent" | "frames")
+    matches!(
+        path,
+        "window" | "self" | "globalThis" | "top" | "parent" | "frames"
+    )
 }
 
 impl<'s, 'a> Resolver<'s, 'a> {
     pub fn new(semantic: &'s Semantic<'a>, text: &'a str) -> Self {
-        Self { semantic, text, vals: HashMap::new(), folds: HashMap::new(), env: Vec::new() }
+        Self {
+            semantic,
+            text,
+            vals: HashMap::new(),
+            folds: HashMap::new(),
+            env: Vec::new(),
+        }
     }
 
     pub fn nodes(&self) -> &'s oxc::semantic::AstNodes<'a> {
@@ -89,17 +98,18 @@ impl<'s, 'a> Resolver<'s, 'a> {
 
     /// The symbol an identifier expression is bound to; `Err(name)` for an
     /// unresolved (global) reference.
-    pub fn binding(
-        &self,
-        ident: &oxc::ast::ast::IdentifierReference<'a>,
-    ) -> Result<SymbolId, ()> {
+    pub fn binding(&self, ident: &oxc::ast::ast::IdentifierReference<'a>) -> Result<SymbolId, ()> {
         let scoping = self.semantic.scoping();
         ident
             .reference_id
             .get()
             .and_then(|r| scoping.get_reference(r).symbol_id())
             // `declare const mw: any` only tells TypeScript about the global.
-            .filter(|&s| !scoping.symbol_flags(s).contains(oxc::semantic::SymbolFlags::Ambient))
+            .filter(|&s| {
+                !scoping
+                    .symbol_flags(s)
+                    .contains(oxc::semantic::SymbolFlags::Ambient)
+            })
             .ok_or(())
     }
 
@@ -112,7 +122,10 @@ impl<'s, 'a> Resolver<'s, 'a> {
     /// Is this symbol a function parameter?
     pub fn is_parameter(&self, symbol: SymbolId) -> bool {
         let decl = self.semantic.scoping().symbol_declaration(symbol);
-        matches!(self.semantic.nodes().kind(decl), AstKind::FormalParameter(_))
+        matches!(
+            self.semantic.nodes().kind(decl),
+            AstKind::FormalParameter(_)
+        )
     }
 
     pub fn resolve(&mut self, expr: &'a Expression<'a>, depth: u32) -> Val<'a> {
@@ -142,8 +155,16 @@ impl<'s, 'a> Resolver<'s, 'a> {
             Expression::NewExpression(new) => match self.resolve(&new.callee, depth) {
                 Val::Global(path) => match path.as_str() {
                     "XMLHttpRequest" => Val::Xhr,
-                    "Image" => Val::Element(Elem { tag: "img".into(), rel: None, origin: None }),
-                    "Audio" => Val::Element(Elem { tag: "audio".into(), rel: None, origin: None }),
+                    "Image" => Val::Element(Elem {
+                        tag: "img".into(),
+                        rel: None,
+                        origin: None,
+                    }),
+                    "Audio" => Val::Element(Elem {
+                        tag: "audio".into(),
+                        rel: None,
+                        origin: None,
+                    }),
                     "Request" => new
                         .arguments
                         .first()
@@ -156,9 +177,10 @@ impl<'s, 'a> Resolver<'s, 'a> {
             Expression::ObjectExpression(object) => Val::Object(object),
             Expression::ArrayExpression(array) => Val::Array(array),
             Expression::AssignmentExpression(assign) => self.resolve(&assign.right, depth),
-            Expression::SequenceExpression(seq) => {
-                seq.expressions.last().map_or(Val::Unknown, |e| self.resolve(e, depth))
-            }
+            Expression::SequenceExpression(seq) => seq
+                .expressions
+                .last()
+                .map_or(Val::Unknown, |e| self.resolve(e, depth)),
             _ => Val::Unknown,
         }
     }
@@ -180,11 +202,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
         }
     }
 
-    fn resolve_call(
-        &mut self,
-        call: &'a oxc::ast::ast::CallExpression<'a>,
-        depth: u32,
-    ) -> Val<'a> {
+    fn resolve_call(&mut self, call: &'a oxc::ast::ast::CallExpression<'a>, depth: u32) -> Val<'a> {
         let first = call.arguments.first().and_then(|a| a.as_expression());
         // `window.fetch.bind(window)` is still `fetch`.
         if let Some(member) = call.callee.get_inner_expression().as_member_expression()
@@ -196,11 +214,17 @@ impl<'s, 'a> Resolver<'s, 'a> {
         let callee = self.resolve(&call.callee, depth);
         if let Val::Global(path) = &callee {
             return match path.as_str() {
-                "document.createElement" => first
-                    .and_then(|e| url::string_literal(e))
-                    .map_or(Val::Unknown, |tag| {
-                        Val::Element(Elem { tag: tag.to_ascii_lowercase(), rel: None, origin: None })
-                    }),
+                "document.createElement" => {
+                    first
+                        .and_then(|e| url::string_literal(e))
+                        .map_or(Val::Unknown, |tag| {
+                            Val::Element(Elem {
+                                tag: tag.to_ascii_lowercase(),
+                                rel: None,
+                                origin: None,
+                            })
+                        })
+                }
                 "$" => match first {
                     Some(arg) => self.jquery_of(arg, depth),
                     None => Val::JQuery(None),
@@ -271,7 +295,9 @@ impl<'s, 'a> Resolver<'s, 'a> {
                     }
                     // `var { load } = mw.loader`
                     BindingPattern::ObjectPattern(pattern) if self.is_constant_symbol(symbol) => {
-                        let Some(init) = init else { return Val::Unknown };
+                        let Some(init) = init else {
+                            return Val::Unknown;
+                        };
                         let key = pattern.properties.iter().find_map(|p| match &p.value {
                             BindingPattern::BindingIdentifier(id)
                                 if id.symbol_id.get() == Some(symbol) =>
@@ -331,9 +357,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             merged = match (merged, val) {
                 (None, v @ (Val::Element(_) | Val::Xhr)) => Some(v),
                 (Some(Val::Xhr), Val::Xhr) => Some(Val::Xhr),
-                (Some(Val::Element(a)), Val::Element(b)) if a.tag == b.tag => {
-                    Some(Val::Element(a))
-                }
+                (Some(Val::Element(a)), Val::Element(b)) if a.tag == b.tag => Some(Val::Element(a)),
                 _ => return Val::Unknown,
             };
         }
@@ -394,7 +418,10 @@ impl<'s, 'a> Resolver<'s, 'a> {
         match self.resolve(&call.callee, depth) {
             // `$(function ($) {…})`, `$(document).ready(function ($) {…})`
             Val::Global(path) if path == "$" => Val::Global(path),
-            _ => match callee.as_member_expression().map(|m| (m.static_property_name(), m)) {
+            _ => match callee
+                .as_member_expression()
+                .map(|m| (m.static_property_name(), m))
+            {
                 Some((Some("ready"), m)) => match self.resolve(m.object(), depth) {
                     Val::JQuery(_) => Val::Global("$".into()),
                     _ => Val::Unknown,

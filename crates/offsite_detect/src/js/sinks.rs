@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use offsite_model::{DYNAMIC, Load, Resolution, Sink};
 use oxc::ast::AstKind;
 use oxc::ast::ast::{
     Argument, AssignmentExpression, AssignmentOperator, CallExpression, Expression,
@@ -11,7 +12,6 @@ use oxc::ast::ast::{
 };
 use oxc::semantic::{NodeId, SymbolId};
 use oxc::span::{GetSpan, Span};
-use offsite_model::{DYNAMIC, Load, Resolution, Sink};
 
 use super::consent::ConsentAnalysis;
 use super::fold::Folded;
@@ -76,7 +76,11 @@ fn arg<'a>(arguments: &'a [Argument<'a>], i: usize) -> Option<&'a Expression<'a>
 }
 
 impl<'s, 'a> Scanner<'s, 'a> {
-    pub fn new(r: Resolver<'s, 'a>, consent: ConsentAnalysis<'s, 'a>, options: &'s Options) -> Self {
+    pub fn new(
+        r: Resolver<'s, 'a>,
+        consent: ConsentAnalysis<'s, 'a>,
+        options: &'s Options,
+    ) -> Self {
         Self {
             r,
             consent,
@@ -155,7 +159,9 @@ impl<'s, 'a> Scanner<'s, 'a> {
             && !calls.is_empty()
         {
             for (call_id, call) in calls {
-                let Some(value) = arg(&call.arguments, index) else { continue };
+                let Some(value) = arg(&call.arguments, index) else {
+                    continue;
+                };
                 let bound = self.r.env.len();
                 self.r.env.push((param, value));
                 let refolded = self.r.fold(target);
@@ -173,7 +179,10 @@ impl<'s, 'a> Scanner<'s, 'a> {
         // `data:`, `blob:`, `javascript:` and `about:` URLs fetch nothing.
         if let Some(url) = &load.url {
             let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-            if matches!(scheme.as_deref(), Some("data" | "blob" | "javascript" | "about")) {
+            if matches!(
+                scheme.as_deref(),
+                Some("data" | "blob" | "javascript" | "about")
+            ) {
                 return;
             }
         }
@@ -247,7 +256,9 @@ impl<'s, 'a> Scanner<'s, 'a> {
             }
             "$" => self.jquery_create(id, call),
             "Object.assign" => {
-                let Some(target) = arg(args, 0) else { return true };
+                let Some(target) = arg(args, 0) else {
+                    return true;
+                };
                 if let Val::Element(elem) = self.r.resolve(target, 0) {
                     for a in args.iter().skip(1).filter_map(Argument::as_expression) {
                         if let Val::Object(object) = self.r.resolve(a, 0) {
@@ -332,7 +343,9 @@ impl<'s, 'a> Scanner<'s, 'a> {
     }
 
     fn new_expression(&mut self, id: NodeId, new: &'a NewExpression<'a>) {
-        let Val::Global(path) = self.r.resolve(&new.callee, 0) else { return };
+        let Val::Global(path) = self.r.resolve(&new.callee, 0) else {
+            return;
+        };
         let (api, sink) = match path.as_str() {
             "WebSocket" => ("WebSocket", Sink::Websocket),
             "EventSource" => ("EventSource", Sink::Eventsource),
@@ -342,7 +355,11 @@ impl<'s, 'a> Scanner<'s, 'a> {
             "mw.ForeignApi" => ("mw.ForeignApi", Sink::Xhr),
             "mw.ForeignRest" => ("mw.ForeignRest", Sink::Xhr),
             "mw.Api" | "mw.Rest" => {
-                let api = if path == "mw.Api" { "mw.Api" } else { "mw.Rest" };
+                let api = if path == "mw.Api" {
+                    "mw.Api"
+                } else {
+                    "mw.Rest"
+                };
                 let file = if path == "mw.Api" { "api" } else { "rest" };
                 let mut load = Load::new(new.span.start, new.span.end, api, Sink::Xhr)
                     .with_url(format!("${{wgScriptPath}}/{file}.php"));
@@ -372,8 +389,12 @@ impl<'s, 'a> Scanner<'s, 'a> {
         if assign.operator != AssignmentOperator::Assign && !additive {
             return;
         }
-        let Some(member) = assign.left.as_member_expression() else { return };
-        let Some(prop) = member.static_property_name() else { return };
+        let Some(member) = assign.left.as_member_expression() else {
+            return;
+        };
+        let Some(prop) = member.static_property_name() else {
+            return;
+        };
         let span = assign.span;
         match prop {
             "textContent" | "innerText" | "innerHTML" | "text"
@@ -449,10 +470,21 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 .collect(),
             _ => vec![self.r.fold(target)],
         };
-        let worst = names.iter().map(|f| f.resolution).max().unwrap_or(Resolution::Literal);
-        let mut summary = names.iter().find(|f| f.dynamic.is_some()).cloned().unwrap_or_else(|| {
-            Folded { text: String::new(), resolution: worst, dynamic: None, ..Folded::opaque(span) }
-        });
+        let worst = names
+            .iter()
+            .map(|f| f.resolution)
+            .max()
+            .unwrap_or(Resolution::Literal);
+        let mut summary = names
+            .iter()
+            .find(|f| f.dynamic.is_some())
+            .cloned()
+            .unwrap_or_else(|| Folded {
+                text: String::new(),
+                resolution: worst,
+                dynamic: None,
+                ..Folded::opaque(span)
+            });
         summary.resolution = worst;
         self.set_resolution(&mut load, &summary);
         load.modules = names.into_iter().map(|f| f.text).collect();
@@ -482,33 +514,33 @@ impl<'s, 'a> Scanner<'s, 'a> {
     fn ajax(&mut self, id: NodeId, call: &'a CallExpression<'a>, api: &str) {
         let args = &call.arguments;
         let Some(first) = arg(args, 0) else { return };
-        let (target, settings) = match self.r.resolve(first, 0) {
+        let (target, settings) = if let Val::Object(object) = self.r.resolve(first, 0) {
             // `$.ajax({...})` without `url` requests the current page: no load.
-            Val::Object(object) => match property(object, "url") {
-                Some(u) => (u, Some(object)),
-                None => return,
-            },
-            _ => {
-                let settings = match arg(args, 1).map(|a| self.r.resolve(a, 0)) {
-                    Some(Val::Object(o)) if api == "$.ajax" => Some(o),
-                    _ => None,
-                };
-                (first, settings)
-            }
+            let Some(u) = property(object, "url") else {
+                return;
+            };
+            (u, Some(object))
+        } else {
+            let settings = match arg(args, 1).map(|a| self.r.resolve(a, 0)) {
+                Some(Val::Object(o)) if api == "$.ajax" => Some(o),
+                _ => None,
+            };
+            (first, settings)
         };
         let mut data_type = settings
             .and_then(|o| property(o, "dataType"))
             .and_then(url::string_literal)
             .map(str::to_ascii_lowercase);
-        let jsonp_option = settings
-            .is_some_and(|o| property(o, "jsonp").is_some() || property(o, "jsonpCallback").is_some());
+        let jsonp_option = settings.is_some_and(|o| {
+            property(o, "jsonp").is_some() || property(o, "jsonpCallback").is_some()
+        });
         if matches!(api, "$.get" | "$.post") && settings.is_none() && args.len() > 1 {
             data_type = args
                 .iter()
                 .skip(1)
                 .filter_map(Argument::as_expression)
                 .filter_map(url::string_literal)
-                .last()
+                .next_back()
                 .map(str::to_ascii_lowercase);
         }
         let folded = self.r.fold(target);

@@ -1,8 +1,8 @@
 //! Small pure helpers: literal access, URI encoding as JavaScript does it,
 //! wiki page titles in raw-action URLs, and which element attributes load what.
 
-use oxc::ast::ast::Expression;
 use offsite_model::{DYNAMIC, Sink};
+use oxc::ast::ast::Expression;
 
 use super::resolve::Elem;
 
@@ -26,7 +26,10 @@ pub(super) fn static_key<'a>(expr: &'a Expression<'a>) -> Option<&'a str> {
 /// A number as JavaScript prints it, for the integers that appear in URLs.
 pub(super) fn number_text(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
-        #[expect(clippy::cast_possible_truncation, reason = "checked integral and in range")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "checked integral and in range"
+        )]
         let int = value as i64;
         int.to_string()
     } else {
@@ -53,7 +56,10 @@ pub(super) fn encode(function: &str, text: &str) -> String {
         } else if b == b' ' && spaces_to_underscores {
             out.push('_');
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out
@@ -98,13 +104,10 @@ pub(super) fn page_of(url: &str) -> Option<String> {
     if !raw {
         return None;
     }
+    // Else `/wiki/T?action=raw`.
     let title = match title {
         Some(t) => t,
-        None => {
-            // `/wiki/T?action=raw`, `${wgArticlePath}`-built paths excluded.
-            let (_, after) = path.split_once("/wiki/")?;
-            after
-        }
+        None => path.split_once("/wiki/")?.1,
     };
     (!title.is_empty() && title != DYNAMIC).then(|| percent_decode(title))
 }
@@ -113,7 +116,10 @@ pub(super) fn page_of(url: &str) -> Option<String> {
 /// `/^(https?:)?\/?\//` (see `mw.loader.load` in `resources/src/startup/mediawiki.loader.js`);
 /// a value built from the wiki's own config is a URL too.
 pub(super) fn is_loader_url(text: &str) -> bool {
-    let scheme = |s: &str| text.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s));
+    let scheme = |s: &str| {
+        text.get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    };
     let rest = if scheme("https:") {
         &text[6..]
     } else if scheme("http:") {
@@ -142,13 +148,19 @@ pub(super) fn trim_expr(text: &str) -> String {
 /// `<link rel="stylesheet"/>`), with its `rel` when written.
 pub(super) fn markup_element(markup: &str) -> Option<Elem> {
     let rest = markup.trim_start().strip_prefix('<')?;
-    let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
     if end == 0 {
         return None;
     }
     let tag = rest[..end].to_ascii_lowercase();
     let open_tag = &rest[end..rest.find('>').unwrap_or(rest.len())];
-    Some(Elem { tag, rel: attribute(open_tag, "rel"), origin: None })
+    Some(Elem {
+        tag,
+        rel: attribute(open_tag, "rel"),
+        origin: None,
+    })
 }
 
 /// A quoted or bare attribute value in an opening tag's text.
@@ -184,8 +196,12 @@ fn attribute(tag_text: &str, name: &str) -> Option<String> {
 /// it may carry URLs of its own?
 pub(super) fn markup_has_content(markup: &str) -> bool {
     let trimmed = markup.trim();
-    let Some(body) = trimmed.strip_prefix('<') else { return false };
-    let name_end = body.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(body.len());
+    let Some(body) = trimmed.strip_prefix('<') else {
+        return false;
+    };
+    let name_end = body
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(body.len());
     let rest = body[name_end..].trim_start();
     !(rest.is_empty() || rest == ">" || rest == "/>" || rest.starts_with("></"))
 }
@@ -209,7 +225,9 @@ pub(super) fn element_sink(tag: &str, attr: &str) -> Option<Sink> {
 /// The sink of a `<link href>` with this `rel`; `None` for rels that fetch
 /// nothing (`canonical`, `next`).
 pub(super) fn link_sink(rel: Option<&str>) -> Option<Sink> {
-    let Some(rel) = rel else { return Some(Sink::Style) };
+    let Some(rel) = rel else {
+        return Some(Sink::Style);
+    };
     let rel = rel.to_ascii_lowercase();
     let words: Vec<&str> = rel.split_ascii_whitespace().collect();
     let has = |w: &str| words.contains(&w);
@@ -247,7 +265,10 @@ mod tests {
                 .as_deref(),
             Some("User:X/global.js")
         );
-        assert_eq!(page_of("/wiki/User:A%C3%A9/x.js?action=raw").as_deref(), Some("User:Aé/x.js"));
+        assert_eq!(
+            page_of("/wiki/User:A%C3%A9/x.js?action=raw").as_deref(),
+            Some("User:Aé/x.js")
+        );
         assert_eq!(page_of("/w/index.php?title=X&action=edit"), None);
         assert_eq!(page_of("${wgScript}?title=${…}&action=raw"), None);
     }
@@ -265,15 +286,24 @@ mod tests {
     #[test]
     fn encoders() {
         assert_eq!(encode("encodeURIComponent", "a b/c"), "a%20b%2Fc");
-        assert_eq!(encode("mw.util.wikiUrlencode", "User:A b/c.js"), "User:A_b/c.js");
+        assert_eq!(
+            encode("mw.util.wikiUrlencode", "User:A b/c.js"),
+            "User:A_b/c.js"
+        );
         assert_eq!(encode("encodeURIComponent", "é"), "%C3%A9");
     }
 
     #[test]
     fn markup_elements() {
-        let e = markup_element("<link rel='preload' />").unwrap();
-        assert_eq!((e.tag.as_str(), e.rel.as_deref()), ("link", Some("preload")));
-        assert_eq!(markup_element("<script>").unwrap().tag, "script");
+        let e = markup_element("<link rel='preload' />").expect("a link");
+        assert_eq!(
+            (e.tag.as_str(), e.rel.as_deref()),
+            ("link", Some("preload"))
+        );
+        assert_eq!(
+            markup_element("<script>").map(|e| e.tag).as_deref(),
+            Some("script")
+        );
         assert!(markup_element("#id").is_none());
         assert!(!markup_has_content("<img/>"));
         assert!(!markup_has_content("<div></div>"));
