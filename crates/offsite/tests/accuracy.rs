@@ -591,7 +591,6 @@ fn example_wiki_exercises_everything_it_promises() {
 }
 
 #[test]
-#[ignore = "needs the detector, classifier and CLI: un-ignore once `offsite scan --format json` reports loads (run: scripts/accuracy)"]
 fn detection_meets_the_accuracy_bar() {
     let labels = read_labels();
     let detected = run_detector();
