@@ -111,6 +111,8 @@ mw.loader.load('https://cdn.example.com/lib/1.0.0/lib.js');
 mw.loader.load('https://cdn.example.com/x.js'); // offsite-ignore OS101: same
 ```
 
+- The comment must start with the marker; a comment that mentions it further
+  in is prose.
 - A comment on a line of its own covers loads that start on the next line; a
   comment after code covers loads on its line.
 - `offsite-ignore-file OS104: reason` anywhere in the file covers the whole file.

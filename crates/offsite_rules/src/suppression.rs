@@ -66,15 +66,24 @@ pub(crate) fn scan(
         return (suppressions, invalid);
     }
     for comment in comments(text, language) {
-        let Some(at) = comment.body.find(MARKER) else {
+        // The marker must open the comment: prose that mentions it further
+        // in is not a suppression.
+        let after = comment
+            .body
+            .trim_start()
+            .trim_start_matches('*')
+            .trim_start();
+        let (file_level, rest) = if let Some(rest) = after.strip_prefix(FILE_MARKER) {
+            (true, rest)
+        } else if let Some(rest) = after.strip_prefix(MARKER) {
+            (false, rest)
+        } else {
             continue;
         };
-        let offset = comment.body.as_ptr() as usize - text.as_ptr() as usize + at;
-        let after = &comment.body[at..];
-        let (file_level, rest) = match after.strip_prefix(FILE_MARKER) {
-            Some(rest) => (true, rest),
-            None => (false, &after[MARKER.len()..]),
-        };
+        if !rest.is_empty() && !rest.starts_with(|c: char| c.is_whitespace() || c == ':') {
+            continue;
+        }
+        let offset = after.as_ptr() as usize - text.as_ptr() as usize;
         let scope = if file_level {
             Scope::File
         } else if comment.own_line {
@@ -294,7 +303,9 @@ mod tests {
                     // offsite-ignore OS101\n\
                     // offsite-ignore-file ALL: generated file\n\
                     // offsite-ignore OS999: typo\n\
-                    var s = 'offsite-ignore OS101: in a string';\n";
+                    var s = 'offsite-ignore OS101: in a string';\n\
+                    // see offsite-ignore OS101: prose\n\
+                    // offsite-ignored OS101: another word\n";
         let index = offsite_model::LineIndex::new(text);
         let line_of = |o: usize| {
             index
