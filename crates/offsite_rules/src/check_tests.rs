@@ -412,3 +412,16 @@ fn bad_baselines_are_errors() {
         .expect_err("version 2 is refused");
     assert_eq!(err, "baseline version 2 is not supported (expected 1)");
 }
+
+#[test]
+fn loads_with_offsets_outside_the_text_do_not_panic() {
+    // A detector bug must not take the run down: offsets are clamped.
+    let text = "é\n// offsite-ignore OS101: x\n";
+    let mut far = Load::new(9_999, 3, "fetch", Sink::Fetch).with_url("https://a.example/");
+    far.consent = Consent::Unknown;
+    let mid_char = Load::new(1, 1, "img.src", Sink::Image).with_url("http://b.example/x.png");
+    let report = run(&linter(""), &Source::default(), text, vec![far, mid_char]);
+    assert_eq!(report.loads.len(), 2);
+    assert_eq!((report.loads[0].line, report.loads[0].end_line), (3, 3));
+    assert_eq!((report.loads[1].line, report.loads[1].column), (1, 1));
+}

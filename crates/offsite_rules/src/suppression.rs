@@ -338,3 +338,38 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn language() -> impl Strategy<Value = Language> {
+        prop_oneof![
+            Just(Language::JavaScript),
+            Just(Language::Css),
+            Just(Language::Html),
+            Just(Language::Wikitext),
+        ]
+    }
+
+    proptest! {
+        /// Any text, including unterminated comments, strings and regexes
+        /// and multi-byte characters: no panic, and every position found
+        /// is inside the text.
+        #[test]
+        fn scanning_never_panics(
+            text in "(offsite-ignore(-file)? |OS10[1-6]|: r|//|/\\*|\\*/|<!--|-->|['\"`/\\\\\\[\\]]|\n|é|x| ){0,60}",
+            language in language(),
+        ) {
+            for c in comments(&text, language) {
+                prop_assert!(c.start <= c.end && c.end <= text.len());
+            }
+            let (ok, bad) = scan(&text, language, |o| u32::try_from(o).unwrap_or(0));
+            for offset in ok.iter().map(|s| s.offset).chain(bad.iter().map(|b| b.offset)) {
+                prop_assert!(offset < text.len());
+            }
+        }
+    }
+}
