@@ -508,3 +508,25 @@ fn hostile_inputs_do_not_panic() {
     let folded = only(&blowup);
     assert!(folded.url.as_ref().map_or(0, String::len) < 100_000);
 }
+
+#[test]
+fn markup_strings_are_scanned_by_the_html_front_end() {
+    let text = "$('body').append('<script src=\"https://a.example/x.js\"></script>');\n\
+                document.write('<img src=\"https://b.example/p.gif\">');\n\
+                el.innerHTML = '<script src=\"https://c.example/never-runs.js\"></script>';\n\
+                function ( {";
+    let found = loads(text);
+    let hosts: Vec<_> = found
+        .iter()
+        .map(|l| (l.api.as_str(), l.host.as_deref()))
+        .collect();
+    assert_eq!(
+        hosts,
+        [
+            (".append() <script src>", Some("a.example")),
+            ("document.write <img src>", Some("b.example")),
+        ]
+    );
+    assert_eq!(found[0].sink, Sink::Script);
+    assert_eq!(found[1].sink, Sink::Image);
+}

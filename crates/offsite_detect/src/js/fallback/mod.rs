@@ -15,6 +15,7 @@
 mod consent;
 mod fold;
 mod loose;
+mod markup;
 mod sinks;
 
 use offsite_model::Load;
@@ -51,10 +52,12 @@ pub fn detect(text: &str, options: &Options) -> Vec<Load> {
         },
         creations: &creations,
     };
-    let mut loads: Vec<Load> = candidates
-        .into_iter()
-        .filter_map(|n| finder.load(n))
-        .collect();
+    let mut loads: Vec<Load> = candidates.iter().filter_map(|n| finder.load(*n)).collect();
+    loads.extend(
+        candidates
+            .into_iter()
+            .flat_map(|n| markup::loads(&finder, n, options)),
+    );
     loads.extend(errors.into_iter().flat_map(|e| loose::loads(&finder, e)));
     loads.sort_by_key(|l| (l.start, l.end));
     loads.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.api == b.api);

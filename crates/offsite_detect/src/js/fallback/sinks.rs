@@ -77,7 +77,7 @@ fn made_by(value: Node<'_>, text: &str) -> Option<Made> {
 }
 
 /// The argument expressions of a call or `new` (comments left out).
-fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
+pub(super) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
     let Some(args) = node.child_by_field_name("arguments") else {
         return Vec::new();
     };
