@@ -12,6 +12,7 @@ mod elements;
 pub mod fallback;
 mod flow;
 mod fold;
+mod prescan;
 mod resolve;
 mod sinks;
 mod url;
@@ -37,8 +38,13 @@ pub fn detect(text: &str, typescript: bool, options: &Options) -> Detection {
         })
         .collect();
     if parsed.panicked {
+        let mut loads = fallback::detect(text, options);
+        loads.sort_by_key(|l| (l.start, l.end));
+        return Detection { loads, errors };
+    }
+    if !prescan::may_load(&parsed.program) {
         return Detection {
-            loads: fallback::detect(text, options),
+            loads: Vec::new(),
             errors,
         };
     }
@@ -48,7 +54,8 @@ pub fn detect(text: &str, typescript: bool, options: &Options) -> Detection {
         .semantic;
     let consent = consent::ConsentAnalysis::new(&semantic, options);
     let resolver = resolve::Resolver::new(&semantic, text);
-    let loads = sinks::Scanner::new(resolver, consent, options).scan();
+    let mut loads = sinks::Scanner::new(resolver, consent, options).scan();
+    loads.sort_by_key(|l| (l.start, l.end));
     Detection { loads, errors }
 }
 
