@@ -31,7 +31,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
 
     let (settings, config_path) = load_settings(args, &paths)?;
     let fail_on = args.fail_on.map_or_else(
-        || policy_fail_on(&settings).or(Some(offsite_model::Severity::Error)),
+        || settings.fail_on.or(Some(offsite_model::Severity::Error)),
         FailOn::threshold,
     );
     if args.verbose {
@@ -105,11 +105,6 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         report.loads.iter().flat_map(|l| &l.findings).any(|f| f.severity >= threshold)
     });
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-/// The policy's own `fail-on`. TODO(integration): read `Settings::fail_on` once the rules crate has it.
-fn policy_fail_on(_settings: &Settings) -> Option<offsite_model::Severity> {
-    None
 }
 
 fn load_settings(args: &ScanArgs, paths: &[PathBuf]) -> Result<(Settings, Option<PathBuf>)> {

@@ -126,7 +126,7 @@ mw.loader.load('https://cdn.example.com/x.js'); // offsite-ignore OS101: same
 
 A baseline file records the fingerprints of today's findings; a later run
 given the baseline hides them, so only new findings are reported (see
-`offsite check --help` for the flags). A
+`offsite scan --help` for the flags). A
 fingerprint hashes the rule, the source, the load's URL and API, the source
 line with its whitespace normalised, and the occurrence among identical
 findings in the source: inserting or deleting lines elsewhere keeps it.

@@ -82,7 +82,7 @@ options! {
         /// on the callee.
         #[example = "consent-functions = [\"myGadget.hasConsent\"]"]
         pub consent_functions: Vec<String>,
-        /// The least severity that makes `offsite check` exit with 1
+        /// The least severity that makes `offsite scan` exit with 1
         /// (`info`, `warning` or `error`); the command line's `--fail-on`
         /// wins over it. Default: the command line's default.
         #[example = "fail-on = \"error\""]
