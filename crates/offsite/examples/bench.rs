@@ -65,7 +65,7 @@ fn parse_only_css(text: &str) -> usize {
     count_tokens(&mut parser)
 }
 
-fn count_tokens(parser: &mut cssparser::Parser<'_, '_>) -> usize {
+fn count_tokens(parser: &mut cssparser::Parser<'_>) -> usize {
     let mut n = 0;
     while let Ok(token) = parser.next_including_whitespace_and_comments() {
         n += 1;

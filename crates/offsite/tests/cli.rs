@@ -124,7 +124,8 @@ fn json_output_follows_the_contract() {
 
 #[test]
 fn stdin_is_read_with_the_language_of_stdin_filename() {
-    let out = offsite()
+    let out = assert_cmd::Command::cargo_bin("offsite")
+        .expect("binary")
         .args(["scan", "--no-config", "--format", "json", "--fail-on", "never"])
         .args(["--stdin-filename", "MediaWiki:Common.css", "-"])
         .write_stdin("@import url(https://fonts.example.com/css?family=X);\n")

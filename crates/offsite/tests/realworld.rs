@@ -10,7 +10,10 @@
 //!   either the caller's URL or `https://fastly.jsdelivr.net/<path>`: an
 //!   executable load whose host depends on the caller, so offsite must
 //!   report a script load it cannot resolve (OS201), not guess.
-//! - `@bhsd/browser/dist/index.js:70` fetches i18n JSON from a URL passed in.
+//! - `@bhsd/browser/dist/index.js:70` fetches i18n JSON inside the helper
+//!   `setI18N(url, …)`, whose only caller (line 106) passes
+//!   `${wikiparse.CDN}/i18n`: offsite reports helper loads at the call site,
+//!   with the caller's URL (`${…}/i18n/${…}.json`), host unknown.
 //! - `codemirror-mediawiki/dist/mwConfig.js:71`, `math.js:9`,
 //!   `lilypond.js:224` fetch JSON from `wikiparse.CDN` (jsDelivr at run time).
 //! - `mwConfig.js:56` and `:75` load ResourceLoader modules (first party).
@@ -75,10 +78,13 @@ fn bhsd_browser_script_injection_and_fetch_are_found() {
     assert_eq!(script[0]["tier"], "unknown");
     assert!(rules(script[0]).contains(&"OS201".to_owned()), "{:#?}", script[0]);
 
-    let fetch = at(&loads, "browser/dist/index.js", 70);
-    assert_eq!(fetch.len(), 1, "fetch at line 70: {loads:#?}");
+    let fetch = at(&loads, "browser/dist/index.js", 106);
+    assert_eq!(fetch.len(), 1, "setI18N's fetch at its call site, line 106: {loads:#?}");
     assert_eq!(fetch[0]["sink"], "fetch");
     assert_eq!(fetch[0]["resolution"], "dynamic");
+    assert_eq!(fetch[0]["url"], "${…}/i18n/${…}.json");
+    assert_eq!(fetch[0]["dynamic_expr"], "wikiparse.CDN");
+    assert_eq!(loads.len(), 2, "nothing else in this file loads: {loads:#?}");
 }
 
 #[test]
