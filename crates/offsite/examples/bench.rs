@@ -44,7 +44,10 @@ fn time<F: FnMut()>(mut f: F) -> Duration {
 }
 
 fn parse_only_js(text: &str, typescript: bool) -> usize {
-    let options = ParseOptions { allow_return_outside_function: true, ..ParseOptions::default() };
+    let options = ParseOptions {
+        allow_return_outside_function: true,
+        ..ParseOptions::default()
+    };
     let kinds: &[SourceType] = if typescript {
         &[SourceType::ts()]
     } else {
@@ -52,7 +55,9 @@ fn parse_only_js(text: &str, typescript: bool) -> usize {
     };
     for kind in kinds {
         let allocator = Allocator::default();
-        let ret = Parser::new(&allocator, text, *kind).with_options(options).parse();
+        let ret = Parser::new(&allocator, text, *kind)
+            .with_options(options)
+            .parse();
         if !ret.panicked {
             return ret.program.body.len();
         }
@@ -102,8 +107,8 @@ fn main() -> anyhow::Result<()> {
     let (mut total_bytes, mut total_parse, mut total_scan) = (0, Duration::ZERO, Duration::ZERO);
     for path in &files {
         let text = std::fs::read_to_string(path)?;
-        let language = Language::from_name(path)
-            .ok_or_else(|| anyhow::anyhow!("{path}: unknown language"))?;
+        let language =
+            Language::from_name(path).ok_or_else(|| anyhow::anyhow!("{path}: unknown language"))?;
         let parse = match language {
             Language::Css => time(|| {
                 std::hint::black_box(parse_only_css(&text));

@@ -26,8 +26,11 @@ enum Input {
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let paths: Vec<PathBuf> =
-        if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
 
     let (settings, config_path) = load_settings(args, &paths)?;
     let fail_on = args.fail_on.map_or_else(
@@ -69,7 +72,11 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     });
     progress.finish_and_clear();
 
-    let mut report = Report { files_scanned: inputs.len(), diagnostics, ..Report::default() };
+    let mut report = Report {
+        files_scanned: inputs.len(),
+        diagnostics,
+        ..Report::default()
+    };
     for file in file_reports {
         report.loads.extend(file.loads);
         report.diagnostics.extend(file.diagnostics);
@@ -81,7 +88,10 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
         if !args.quiet {
             let count: usize = report.loads.iter().map(|l| l.findings.len()).sum();
-            eprintln!("offsite: wrote {count} findings to baseline {}", path.display());
+            eprintln!(
+                "offsite: wrote {count} findings to baseline {}",
+                path.display()
+            );
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -102,9 +112,17 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     }
 
     let failed = fail_on.is_some_and(|threshold| {
-        report.loads.iter().flat_map(|l| &l.findings).any(|f| f.severity >= threshold)
+        report
+            .loads
+            .iter()
+            .flat_map(|l| &l.findings)
+            .any(|f| f.severity >= threshold)
     });
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn load_settings(args: &ScanArgs, paths: &[PathBuf]) -> Result<(Settings, Option<PathBuf>)> {
@@ -120,12 +138,18 @@ fn load_settings(args: &ScanArgs, paths: &[PathBuf]) -> Result<(Settings, Option
                 Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
                 None => PathBuf::from("."),
             };
-            let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+            let start = if start.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                start
+            };
             let start = start.canonicalize().unwrap_or(start);
             Settings::discover(&start)
         }
     };
-    let Some(path) = path else { return Ok((Settings::default(), None)) };
+    let Some(path) = path else {
+        return Ok((Settings::default(), None));
+    };
     let text = fs::read_to_string(&path)
         .with_context(|| format!("cannot read policy {}", path.display()))?;
     let settings = Settings::from_toml(&text, &path.display().to_string())?;
@@ -142,16 +166,25 @@ fn collect_inputs(
     for path in paths {
         if path.as_os_str() == "-" {
             let language = Language::from_name(&args.stdin_filename).with_context(|| {
-                format!("--stdin-filename {}: cannot tell the language", args.stdin_filename)
+                format!(
+                    "--stdin-filename {}: cannot tell the language",
+                    args.stdin_filename
+                )
             })?;
-            inputs.push(Input::Stdin { name: args.stdin_filename.clone(), language });
+            inputs.push(Input::Stdin {
+                name: args.stdin_filename.clone(),
+                language,
+            });
             continue;
         }
         if path.is_file() {
             // An explicitly named file is scanned even if ignore rules would skip it.
             match Language::from_name(&path.to_string_lossy()) {
                 Some(language) => files.push((path.clone(), language)),
-                None => diagnostics.push(skip(path, "unknown file type; skipped (use .js, .ts, .css, .html or .wiki)")),
+                None => diagnostics.push(skip(
+                    path,
+                    "unknown file type; skipped (use .js, .ts, .css, .html or .wiki)",
+                )),
             }
             continue;
         }
@@ -181,7 +214,11 @@ fn collect_inputs(
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
-    inputs.extend(files.into_iter().map(|(path, language)| Input::File { path, language }));
+    inputs.extend(
+        files
+            .into_iter()
+            .map(|(path, language)| Input::File { path, language }),
+    );
     Ok(inputs)
 }
 
@@ -200,15 +237,20 @@ fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>> {
         return Ok(None);
     }
     let mut bytes = Vec::new();
-    io::stdin().lock().read_to_end(&mut bytes).context("cannot read standard input")?;
+    io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> FileReport {
     match input {
-        Input::Stdin { name, language } => {
-            linter.check(&Source::file(name.clone()), stdin_text.unwrap_or_default(), *language)
-        }
+        Input::Stdin { name, language } => linter.check(
+            &Source::file(name.clone()),
+            stdin_text.unwrap_or_default(),
+            *language,
+        ),
         Input::File { path, language } => {
             let source = Source::file(display_path(path));
             match read_text(path) {
@@ -226,7 +268,10 @@ fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> File
                     report
                 }
                 Err((kind, message)) => FileReport {
-                    diagnostics: vec![Diagnostic { kind: kind.to_owned(), ..io_error(path, &message) }],
+                    diagnostics: vec![Diagnostic {
+                        kind: kind.to_owned(),
+                        ..io_error(path, &message)
+                    }],
                     ..FileReport::default()
                 },
             }
@@ -241,7 +286,10 @@ fn read_text(path: &Path) -> Result<(String, Option<String>), (&'static str, Str
     if meta.len() > MAX_FILE_BYTES {
         return Err((
             "too-large",
-            format!("file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped", meta.len()),
+            format!(
+                "file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
+                meta.len()
+            ),
         ));
     }
     let bytes = fs::read(path).map_err(|e| ("io-error", e.to_string()))?;
@@ -250,7 +298,12 @@ fn read_text(path: &Path) -> Result<(String, Option<String>), (&'static str, Str
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            Ok((text, Some(format!("not valid UTF-8 at byte {at}; invalid bytes were replaced"))))
+            Ok((
+                text,
+                Some(format!(
+                    "not valid UTF-8 at byte {at}; invalid bytes were replaced"
+                )),
+            ))
         }
     }
 }
@@ -272,7 +325,10 @@ fn io_error(path: &Path, message: &str) -> Diagnostic {
 }
 
 fn skip(path: &Path, message: &str) -> Diagnostic {
-    Diagnostic { kind: "skipped".to_owned(), ..io_error(path, message) }
+    Diagnostic {
+        kind: "skipped".to_owned(),
+        ..io_error(path, message)
+    }
 }
 
 fn progress_bar(args: &ScanArgs, total: usize) -> ProgressBar {

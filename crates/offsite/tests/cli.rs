@@ -33,11 +33,22 @@ mw.loader.using( [ 'mediawiki.util' ] ).then( function () {} );\n";
 fn json_scan(args: &[&str], dir: &Path) -> Value {
     let out = offsite()
         .current_dir(dir)
-        .args(["scan", "--no-config", "--format", "json", "--fail-on", "never"])
+        .args([
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
         .args(args)
         .output()
         .expect("run offsite");
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
@@ -71,7 +82,11 @@ fn fail_on_never_exits_0_even_with_findings() {
 fn first_party_only_code_exits_0() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "Gadget-local.js", FIRST_PARTY_GADGET);
-    offsite().current_dir(dir.path()).args(["scan", "--no-config", "."]).assert().code(0);
+    offsite()
+        .current_dir(dir.path())
+        .args(["scan", "--no-config", "."])
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -117,8 +132,12 @@ fn json_output_follows_the_contract() {
     assert_eq!(load["tier"], "third-party");
     assert_eq!(load["resolution"], "literal");
     assert_eq!(load["consent"], "ungated");
-    let rules: Vec<&str> =
-        load["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    let rules: Vec<&str> = load["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
     assert!(rules.contains(&"OS101"), "{rules:?}");
 }
 
@@ -126,7 +145,14 @@ fn json_output_follows_the_contract() {
 fn stdin_is_read_with_the_language_of_stdin_filename() {
     let out = assert_cmd::Command::cargo_bin("offsite")
         .expect("binary")
-        .args(["scan", "--no-config", "--format", "json", "--fail-on", "never"])
+        .args([
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
         .args(["--stdin-filename", "MediaWiki:Common.css", "-"])
         .write_stdin("@import url(https://fonts.example.com/css?family=X);\n")
         .output()
@@ -153,7 +179,10 @@ fn gitignored_files_are_skipped_unless_named() {
         .filter_map(|l| l["source"]["path"].as_str())
         .collect();
     assert!(paths.iter().all(|p| !p.contains("build/")), "{paths:?}");
-    assert!(paths.iter().any(|p| p.ends_with("src/tool.js")), "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.ends_with("src/tool.js")),
+        "{paths:?}"
+    );
     // Named explicitly, an ignored file is scanned (like ripgrep).
     let json = json_scan(&["build/bundle.js"], dir.path());
     assert_eq!(json["loads"].as_array().map(Vec::len), Some(1));
@@ -165,7 +194,13 @@ fn baseline_hides_known_findings_and_survives_line_moves() {
     write(dir.path(), "g.js", THIRD_PARTY_GADGET);
     offsite()
         .current_dir(dir.path())
-        .args(["scan", "--no-config", "--write-baseline", "baseline.json", "g.js"])
+        .args([
+            "scan",
+            "--no-config",
+            "--write-baseline",
+            "baseline.json",
+            "g.js",
+        ])
         .assert()
         .code(0);
     offsite()
@@ -174,7 +209,11 @@ fn baseline_hides_known_findings_and_survives_line_moves() {
         .assert()
         .code(0);
     // Lines inserted above: the finding moved but is the same finding.
-    write(dir.path(), "g.js", &format!("// a new header\n\n{THIRD_PARTY_GADGET}"));
+    write(
+        dir.path(),
+        "g.js",
+        &format!("// a new header\n\n{THIRD_PARTY_GADGET}"),
+    );
     offsite()
         .current_dir(dir.path())
         .args(["scan", "--no-config", "--baseline", "baseline.json", "g.js"])
@@ -206,12 +245,22 @@ fn syntax_errors_are_diagnostics_and_the_run_goes_on() {
     let json = json_scan(&["."], dir.path());
     let diags = json["diagnostics"].as_array().expect("diagnostics");
     assert!(
-        diags.iter().any(|d| d["source"]["path"] == "broken.js" && d["line"].is_u64()),
+        diags
+            .iter()
+            .any(|d| d["source"]["path"] == "broken.js" && d["line"].is_u64()),
         "{diags:?}"
     );
-    let hosts: Vec<&str> =
-        json["loads"].as_array().expect("loads").iter().filter_map(|l| l["host"].as_str()).collect();
-    assert_eq!(hosts, ["cdn.example.org", "cdn.example.org"], "both files' loads are kept");
+    let hosts: Vec<&str> = json["loads"]
+        .as_array()
+        .expect("loads")
+        .iter()
+        .filter_map(|l| l["host"].as_str())
+        .collect();
+    assert_eq!(
+        hosts,
+        ["cdn.example.org", "cdn.example.org"],
+        "both files' loads are kept"
+    );
 }
 
 #[test]
@@ -248,7 +297,11 @@ fn a_closed_pipe_exits_quietly() {
     drop(stdout);
     let out = child.wait_with_output().expect("wait");
     assert!(out.status.success(), "status {:?}", out.status);
-    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -40,11 +40,22 @@ fn scan(paths: &[PathBuf]) -> Vec<Value> {
     }
     let out = Command::cargo_bin("offsite")
         .expect("binary")
-        .args(["scan", "--no-config", "--format", "json", "--fail-on", "never"])
+        .args([
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
         .args(paths)
         .output()
         .expect("run offsite");
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
     json["loads"].as_array().expect("loads").clone()
 }
@@ -53,7 +64,9 @@ fn at<'a>(loads: &'a [Value], file_suffix: &str, line: u64) -> Vec<&'a Value> {
     loads
         .iter()
         .filter(|l| {
-            l["source"]["path"].as_str().is_some_and(|p| p.ends_with(file_suffix))
+            l["source"]["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with(file_suffix))
                 && l["line"] == line
         })
         .collect()
@@ -62,7 +75,11 @@ fn at<'a>(loads: &'a [Value], file_suffix: &str, line: u64) -> Vec<&'a Value> {
 fn rules(load: &Value) -> Vec<String> {
     load["findings"]
         .as_array()
-        .map(|f| f.iter().filter_map(|x| x["rule"].as_str().map(String::from)).collect())
+        .map(|f| {
+            f.iter()
+                .filter_map(|x| x["rule"].as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -76,36 +93,61 @@ fn bhsd_browser_script_injection_and_fetch_are_found() {
     assert_eq!(script[0]["sink"], "script");
     assert_eq!(script[0]["resolution"], "dynamic");
     assert_eq!(script[0]["tier"], "unknown");
-    assert!(rules(script[0]).contains(&"OS201".to_owned()), "{:#?}", script[0]);
+    assert!(
+        rules(script[0]).contains(&"OS201".to_owned()),
+        "{:#?}",
+        script[0]
+    );
 
     let fetch = at(&loads, "browser/dist/index.js", 106);
-    assert_eq!(fetch.len(), 1, "setI18N's fetch at its call site, line 106: {loads:#?}");
+    assert_eq!(
+        fetch.len(),
+        1,
+        "setI18N's fetch at its call site, line 106: {loads:#?}"
+    );
     assert_eq!(fetch[0]["sink"], "fetch");
     assert_eq!(fetch[0]["resolution"], "dynamic");
     assert_eq!(fetch[0]["url"], "${…}/i18n/${…}.json");
     assert_eq!(fetch[0]["dynamic_expr"], "wikiparse.CDN");
-    assert_eq!(loads.len(), 2, "nothing else in this file loads: {loads:#?}");
+    assert_eq!(
+        loads.len(),
+        2,
+        "nothing else in this file loads: {loads:#?}"
+    );
 }
 
 #[test]
 fn codemirror_mediawiki_cdn_fetches_and_module_loads_are_found() {
     let dist = npm_dir().join("codemirror-mediawiki/dist");
-    let files: Vec<PathBuf> =
-        ["mwConfig.js", "math.js", "lilypond.js", "bidi.js", "config.js", "fold.js"]
-            .iter()
-            .map(|f| dist.join(f))
-            .collect();
+    let files: Vec<PathBuf> = [
+        "mwConfig.js",
+        "math.js",
+        "lilypond.js",
+        "bidi.js",
+        "config.js",
+        "fold.js",
+    ]
+    .iter()
+    .map(|f| dist.join(f))
+    .collect();
     let loads = scan(&files);
 
     for (file, line) in [("mwConfig.js", 71), ("math.js", 9), ("lilypond.js", 224)] {
         let found = at(&loads, file, line);
         assert_eq!(found.len(), 1, "{file}:{line}: {loads:#?}");
         assert_eq!(found[0]["sink"], "fetch", "{file}:{line}");
-        assert_ne!(found[0]["tier"], "first-party", "{file}:{line} reaches the CDN");
+        assert_ne!(
+            found[0]["tier"], "first-party",
+            "{file}:{line} reaches the CDN"
+        );
     }
     for line in [56, 75] {
         let found = at(&loads, "mwConfig.js", line);
-        assert_eq!(found.len(), 1, "mw.loader.using at mwConfig.js:{line}: {loads:#?}");
+        assert_eq!(
+            found.len(),
+            1,
+            "mw.loader.using at mwConfig.js:{line}: {loads:#?}"
+        );
         assert_eq!(found[0]["sink"], "module");
         assert_eq!(found[0]["tier"], "first-party");
     }

@@ -46,7 +46,10 @@ pub struct Source {
 
 impl Source {
     pub fn file(path: impl Into<String>) -> Self {
-        Self { path: Some(path.into()), ..Self::default() }
+        Self {
+            path: Some(path.into()),
+            ..Self::default()
+        }
     }
 
     /// A short human name: the path for files, `wiki:title` for pages.
@@ -181,7 +184,10 @@ impl Sink {
 
     /// Does this load run code fetched from elsewhere in the page's origin?
     pub fn is_executable(self) -> bool {
-        matches!(self, Self::Script | Self::Jsonp | Self::Worker | Self::Module)
+        matches!(
+            self,
+            Self::Script | Self::Jsonp | Self::Worker | Self::Module
+        )
     }
 }
 

@@ -26,7 +26,10 @@ pub const WIKI_SERVER: &str = "${wgServer}";
 pub fn split_url(url: &str) -> UrlParts {
     let trimmed = url.trim();
     if trimmed.starts_with("${wg") {
-        return UrlParts { relative: true, ..UrlParts::default() };
+        return UrlParts {
+            relative: true,
+            ..UrlParts::default()
+        };
     }
     // `location.protocol + '//host/...'`: the scheme is a run-time value but
     // the host is known; read it as protocol-relative.
@@ -38,7 +41,8 @@ pub fn split_url(url: &str) -> UrlParts {
     let (scheme, rest) = match trimmed.split_once(':') {
         Some((s, rest))
             if !s.is_empty()
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) =>
         {
             (Some(s.to_ascii_lowercase()), rest)
@@ -49,18 +53,28 @@ pub fn split_url(url: &str) -> UrlParts {
         // No authority: relative (`/w/x.js`, `x.js`) unless a scheme such as
         // `data:` or `javascript:` was given, which has no host.
         let relative = scheme.is_none() && !trimmed.starts_with(DYNAMIC);
-        return UrlParts { scheme, relative, ..UrlParts::default() };
+        return UrlParts {
+            scheme,
+            relative,
+            ..UrlParts::default()
+        };
     };
     // Backslashes act as slashes in special schemes (WHATWG URL).
     let authority_end = after.find(['/', '?', '#', '\\']).unwrap_or(after.len());
     let authority = &after[..authority_end];
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     if host_port.contains("${") || host_port.is_empty() {
-        return UrlParts { scheme, ..UrlParts::default() };
+        return UrlParts {
+            scheme,
+            ..UrlParts::default()
+        };
     }
     let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
         match v6.split_once(']') {
-            Some((h, p)) => (format!("[{h}]"), p.strip_prefix(':').and_then(|p| p.parse().ok())),
+            Some((h, p)) => (
+                format!("[{h}]"),
+                p.strip_prefix(':').and_then(|p| p.parse().ok()),
+            ),
             None => (host_port.to_owned(), None),
         }
     } else {
@@ -71,7 +85,12 @@ pub fn split_url(url: &str) -> UrlParts {
     };
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let host = url::Host::parse(&host).ok().map(|h| h.to_string());
-    UrlParts { scheme, host, port, relative: false }
+    UrlParts {
+        scheme,
+        host,
+        port,
+        relative: false,
+    }
 }
 
 #[cfg(test)]
@@ -84,10 +103,19 @@ mod tests {
 
     #[test]
     fn absolute_and_protocol_relative() {
-        assert_eq!(host("https://CDN.Example.org/x.js").as_deref(), Some("cdn.example.org"));
-        assert_eq!(host("//widgets.example.com/w.js").as_deref(), Some("widgets.example.com"));
+        assert_eq!(
+            host("https://CDN.Example.org/x.js").as_deref(),
+            Some("cdn.example.org")
+        );
+        assert_eq!(
+            host("//widgets.example.com/w.js").as_deref(),
+            Some("widgets.example.com")
+        );
         assert_eq!(split_url("https://a.example:8443/x").port, Some(8443));
-        assert_eq!(host("https://user@a.example/x").as_deref(), Some("a.example"));
+        assert_eq!(
+            host("https://user@a.example/x").as_deref(),
+            Some("a.example")
+        );
         assert_eq!(host("https://[::1]:8080/").as_deref(), Some("[::1]"));
     }
 
@@ -105,12 +133,21 @@ mod tests {
         assert_eq!(host("https://${…}.example.org/x"), None);
         assert_eq!(host("${…}/x.js"), None);
         assert!(!split_url("${…}/x.js").relative);
-        assert_eq!(host("https://api.example.com/?q=${…}").as_deref(), Some("api.example.com"));
-        assert_eq!(host("${…}//cdn.example.org/x.js").as_deref(), Some("cdn.example.org"));
+        assert_eq!(
+            host("https://api.example.com/?q=${…}").as_deref(),
+            Some("api.example.com")
+        );
+        assert_eq!(
+            host("${…}//cdn.example.org/x.js").as_deref(),
+            Some("cdn.example.org")
+        );
     }
 
     #[test]
     fn idn_hosts_become_punycode() {
-        assert_eq!(host("https://bücher.example/").as_deref(), Some("xn--bcher-kva.example"));
+        assert_eq!(
+            host("https://bücher.example/").as_deref(),
+            Some("xn--bcher-kva.example")
+        );
     }
 }
