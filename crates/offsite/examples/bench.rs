@@ -9,8 +9,9 @@
 //!   CSS, a full cssparser token walk;
 //! - scan: `offsite_rules::Linter::check`, which is what `offsite scan`
 //!   does per file (parse, semantic model, sinks, folding, consent, CSS/HTML
-//!   recursion, classification, rules, suppressions);
-//! and prints both throughputs and the ratio scan/parse. Target: ≤ 2.0×.
+//!   recursion, classification, rules, suppressions).
+//!
+//! It prints both throughputs and the ratio scan/parse. Target: ≤ 2.0×.
 
 #![expect(clippy::print_stdout, reason = "a benchmark prints its table")]
 

@@ -129,23 +129,22 @@ fn load_settings(args: &ScanArgs, paths: &[PathBuf]) -> Result<(Settings, Option
     if args.no_config {
         return Ok((Settings::default(), None));
     }
-    let path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => {
-            let first = paths.first().filter(|p| p.as_os_str() != "-");
-            let start = match first {
-                Some(p) if p.is_dir() => p.clone(),
-                Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-                None => PathBuf::from("."),
-            };
-            let start = if start.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                start
-            };
-            let start = start.canonicalize().unwrap_or(start);
-            Settings::discover(&start)
-        }
+    let path = if let Some(p) = &args.config {
+        Some(p.clone())
+    } else {
+        let first = paths.first().filter(|p| p.as_os_str() != "-");
+        let start = match first {
+            Some(p) if p.is_dir() => p.clone(),
+            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => PathBuf::from("."),
+        };
+        let start = if start.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            start
+        };
+        let start = start.canonicalize().unwrap_or(start);
+        Settings::discover(&start)
     };
     let Some(path) = path else {
         return Ok((Settings::default(), None));
@@ -359,19 +358,14 @@ fn render(args: &ScanArgs, report: &Report) -> Result<()> {
         color,
         show_all_loads: args.all_loads,
     };
-    match &args.output {
-        Some(path) => {
-            let file = fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?;
-            let mut out = io::BufWriter::new(file);
-            offsite_report::render(report, args.format.into(), &options, &mut out)?;
-            out.flush()?;
-        }
-        None => {
-            let mut out = io::BufWriter::new(io::stdout().lock());
-            offsite_report::render(report, args.format.into(), &options, &mut out)?;
-            out.flush()?;
-        }
-    }
+    let mut out: Box<dyn Write> = if let Some(path) = &args.output {
+        let file =
+            fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        Box::new(io::BufWriter::new(file))
+    } else {
+        Box::new(io::BufWriter::new(io::stdout().lock()))
+    };
+    offsite_report::render(report, args.format.into(), &options, &mut out)?;
+    out.flush()?;
     Ok(())
 }
