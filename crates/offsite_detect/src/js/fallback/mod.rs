@@ -17,6 +17,7 @@ mod fold;
 mod loose;
 mod markup;
 mod sinks;
+mod target;
 
 use offsite_model::Load;
 use tree_sitter::{Node, Parser, Tree};
