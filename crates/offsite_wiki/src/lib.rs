@@ -1,1 +1,3 @@
-//! Placeholder: see the crate description.
+//! Wiki structure on top of the loads the detector finds.
+pub mod definition;
+pub mod title;
