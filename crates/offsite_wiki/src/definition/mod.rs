@@ -112,7 +112,7 @@ impl GadgetDefinition {
             codex_icons: Vec::new(),
             unknown_options: Vec::new(),
             source_line: None,
-            origin: DefinitionOrigin::Legacy,
+            origin,
         }
     }
 
