@@ -1,0 +1,2 @@
+// Bob uses his own tool
+importScript( 'User:Bob/tool.js' );

@@ -1,0 +1,2 @@
+// Draft gadget; renamed later.
+mw.loader.load( 'https://draft.example.org/draft.js' );
