@@ -31,7 +31,7 @@ pub const SITE_SKINS: [&str; 7] = [
 
 /// How MediaWiki loads an entry point, which decides who runs it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "entry", rename_all = "kebab-case")]
+#[serde(tag = "type", rename_all = "kebab-case")]
 pub enum EntryKind {
     /// `MediaWiki:Common.js|css`, `MediaWiki:<Skin>.js|css`,
     /// `MediaWiki:Mobile.js|css`, `MediaWiki:Print.css`: every reader.
