@@ -190,7 +190,10 @@ impl ImportGraph {
                 };
                 a.url_loadable |= def.supports_url_load;
                 if def.default {
-                    let anon = def.rights.iter().all(|r| options.anonymous_rights.contains(r));
+                    let anon = def
+                        .rights
+                        .iter()
+                        .all(|r| options.anonymous_rights.contains(r));
                     if anon {
                         a.every = true;
                     } else {
@@ -286,8 +289,16 @@ mod tests {
             Sink::Script,
             Consent::Ungated,
         );
-        let many = rank_key(&Exposure::Users { count: 5000 }, Sink::Image, Consent::Gated);
-        let few = rank_key(&Exposure::Users { count: 3 }, Sink::Script, Consent::Ungated);
+        let many = rank_key(
+            &Exposure::Users { count: 5000 },
+            Sink::Image,
+            Consent::Gated,
+        );
+        let few = rank_key(
+            &Exposure::Users { count: 3 },
+            Sink::Script,
+            Consent::Ungated,
+        );
         let nobody = rank_key(&Exposure::Nobody, Sink::Script, Consent::Ungated);
         assert!(every > all_logged && all_logged > sysops && sysops > many);
         assert!(many > few && few > nobody);

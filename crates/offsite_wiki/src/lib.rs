@@ -26,7 +26,9 @@ pub use definition::{
     DefinitionError, DefinitionOrigin, GadgetDefinition, GadgetKind, JsonDefinitionError,
     ParsedDefinitions, parse_json, parse_legacy,
 };
-pub use exposure::{Exposure, ExposureOptions, Exposures, GadgetUsage, NodeExposure, RankKey, rank_key};
+pub use exposure::{
+    Exposure, ExposureOptions, Exposures, GadgetUsage, NodeExposure, RankKey, rank_key,
+};
 pub use graph::{
     Edge, EdgeKind, EntryKind, GraphInput, ImportGraph, LoadRef, Node, PageLoads, WikiId,
 };

@@ -125,7 +125,7 @@ impl Namespaces {
     pub fn with_project_name(mut self, name: &str) -> Self {
         for n in &mut self.list {
             if n.id == ns::PROJECT {
-                n.name = name.to_owned();
+                name.clone_into(&mut n.name);
             } else if n.id == ns::PROJECT + 1 {
                 n.name = format!("{name} talk");
             }
@@ -163,7 +163,10 @@ impl Namespaces {
 
     /// The local name of a namespace.
     pub fn name_of(&self, id: i32) -> Option<&str> {
-        self.list.iter().find(|n| n.id == id).map(|n| n.name.as_str())
+        self.list
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.name.as_str())
     }
 
     fn capitalised(&self, id: i32) -> bool {
@@ -193,12 +196,15 @@ impl Namespaces {
         let mut namespace = ns::MAIN;
         let mut prefix = String::new();
         let mut text = cleaned.as_str();
-        if !forced_main && let Some((head, rest)) = cleaned.split_once(':') {
-            if let Some(id) = self.id_of(head) {
-                namespace = id;
-                prefix = self.name_of(id).unwrap_or(head.trim()).to_owned();
-                text = rest.trim_start();
-            }
+        if !forced_main
+            && let Some((head, rest)) = cleaned.split_once(':')
+            && let Some(id) = self.id_of(head)
+        {
+            namespace = id;
+            self.name_of(id)
+                .unwrap_or(head.trim())
+                .clone_into(&mut prefix);
+            text = rest.trim_start();
         }
         let text = if self.capitalised(namespace) {
             upper_first(text)
@@ -225,7 +231,7 @@ fn key(name: &str) -> String {
     clean_spaces(name).to_lowercase()
 }
 
-/// MediaWikiTitleCodec: runs of `_`, space and Unicode spaces become one
+/// `MediaWikiTitleCodec`: runs of `_`, space and Unicode spaces become one
 /// space; bidi marks are dropped; ends are trimmed.
 fn clean_spaces(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -234,8 +240,17 @@ fn clean_spaces(raw: &str) -> String {
         match c {
             // LRM, RLM and the embedding/override marks: stripped by the codec.
             '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' => {}
-            ' ' | '_' | '\u{A0}' | '\u{1680}' | '\u{180E}' | '\u{2000}'..='\u{200A}'
-            | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
+            ' '
+            | '_'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{180E}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}' => {
                 pending_space = true;
             }
             _ => {
@@ -312,9 +327,15 @@ mod tests {
         let wikt = Namespaces::english().without_capital_links();
         assert_eq!(normalize_title("foo", &wikt), "foo");
         assert_eq!(normalize_title("template:foo", &wikt), "Template:foo");
-        assert_eq!(normalize_title("user:foo/common.js", &wikt), "User:Foo/common.js");
+        assert_eq!(
+            normalize_title("user:foo/common.js", &wikt),
+            "User:Foo/common.js"
+        );
         assert_eq!(normalize_title("user_talk:foo", &wikt), "User talk:Foo");
-        assert_eq!(normalize_title("mediawiki:common.js", &wikt), "MediaWiki:Common.js");
+        assert_eq!(
+            normalize_title("mediawiki:common.js", &wikt),
+            "MediaWiki:Common.js"
+        );
     }
 
     #[test]

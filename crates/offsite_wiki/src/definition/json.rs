@@ -132,7 +132,10 @@ pub fn parse_json(title: &str, text: &str) -> Result<GadgetDefinition, JsonDefin
     if let Some(t) = &explicit_type
         && !matches!(t.as_str(), "" | "styles" | "general")
     {
-        return Err(r.field("module.type", format!("is `{t}`, not `styles` or `general`")));
+        return Err(r.field(
+            "module.type",
+            format!("is `{t}`, not `styles` or `general`"),
+        ));
     }
     g.kind = resolve_kind(explicit_type.as_deref(), &g.pages, &g.dependencies);
     Ok(g)
@@ -155,12 +158,18 @@ impl Reader<'_> {
         self.field(field, format!("must be {want}, found {}", kind(got)))
     }
 
-    fn object<'v>(&self, v: &'v Value, field: &str) -> Result<&'v Map<String, Value>, JsonDefinitionError> {
-        v.as_object().ok_or_else(|| self.wrong(field, "an object", v))
+    fn object<'v>(
+        &self,
+        v: &'v Value,
+        field: &str,
+    ) -> Result<&'v Map<String, Value>, JsonDefinitionError> {
+        v.as_object()
+            .ok_or_else(|| self.wrong(field, "an object", v))
     }
 
     fn bool(&self, v: &Value, field: &str) -> Result<bool, JsonDefinitionError> {
-        v.as_bool().ok_or_else(|| self.wrong(field, "true or false", v))
+        v.as_bool()
+            .ok_or_else(|| self.wrong(field, "true or false", v))
     }
 
     fn string(&self, v: &Value, field: &str) -> Result<String, JsonDefinitionError> {
@@ -227,7 +236,10 @@ mod tests {
         assert_eq!(g.actions, ["view"]);
         assert_eq!(g.namespaces, ["0", "14"]);
         assert_eq!(g.content_models, ["wikitext"]);
-        assert_eq!(g.pages, ["MediaWiki:Gadget-HotCat.js", "MediaWiki:Gadget-HotCat.css"]);
+        assert_eq!(
+            g.pages,
+            ["MediaWiki:Gadget-HotCat.js", "MediaWiki:Gadget-HotCat.css"]
+        );
         assert_eq!(g.dependencies, ["mediawiki.util", "ext.gadget.libJQuery"]);
         assert_eq!(g.peers, ["HotCat-styles"]);
         assert_eq!(g.codex_icons, ["cdxIconTag"]);
@@ -258,17 +270,27 @@ mod tests {
 
     #[test]
     fn errors_name_the_page_and_field() {
-        let e = parse_json("MediaWiki:Gadgets/X.json", r#"{"settings":{"default":"yes"}}"#)
-            .expect_err("string default");
+        let e = parse_json(
+            "MediaWiki:Gadgets/X.json",
+            r#"{"settings":{"default":"yes"}}"#,
+        )
+        .expect_err("string default");
         assert_eq!(
             e.to_string(),
             "MediaWiki:Gadgets/X.json: `settings.default` must be true or false, found a string"
         );
-        let e = parse_json("MediaWiki:Gadgets/X.json", r#"{"module":{"pages":["a.js",3]}}"#)
-            .expect_err("number page");
+        let e = parse_json(
+            "MediaWiki:Gadgets/X.json",
+            r#"{"module":{"pages":["a.js",3]}}"#,
+        )
+        .expect_err("number page");
         assert!(e.to_string().contains("`module.pages[1]`"), "{e}");
         let e = parse_json("MediaWiki:Gadgets/X.json", "{").expect_err("bad json");
-        assert!(e.to_string().starts_with("MediaWiki:Gadgets/X.json: not valid JSON"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("MediaWiki:Gadgets/X.json: not valid JSON"),
+            "{e}"
+        );
         let e = parse_json("MediaWiki:Gadgets/X.json", r#"{"module":{"type":"bogus"}}"#)
             .expect_err("bad type");
         assert!(e.to_string().contains("module.type"), "{e}");
@@ -289,8 +311,11 @@ mod tests {
         .expect("valid");
         assert_eq!(g.namespaces, ["0", "2", "-1"]);
         assert!(
-            parse_json("MediaWiki:Gadgets/N.json", r#"{"settings":{"namespaces":["Talk"]}}"#)
-                .is_err()
+            parse_json(
+                "MediaWiki:Gadgets/N.json",
+                r#"{"settings":{"namespaces":["Talk"]}}"#
+            )
+            .is_err()
         );
     }
 }

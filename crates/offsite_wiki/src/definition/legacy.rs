@@ -38,8 +38,10 @@ const SPACE: &str = r"[\t\n\x0B\x0C\r ]";
 // The invariant for the `expect`s below: the patterns are constants, checked
 // by the tests, so compiling them cannot fail at run time.
 static SECTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^==+ *([^*:\t\n\x0B\x0C\r |]+?){SPACE}*==+{SPACE}*$"))
-        .expect("constant regex")
+    Regex::new(&format!(
+        r"^==+ *([^*:\t\n\x0B\x0C\r |]+?){SPACE}*==+{SPACE}*$"
+    ))
+    .expect("constant regex")
 });
 static GADGET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -67,19 +69,21 @@ pub fn parse_legacy(text: &str) -> ParsedDefinitions {
     let mut section = String::new();
     for (line_no, line) in lines_without_comments(text) {
         if let Some(m) = SECTION.captures(&line) {
-            section = m[1].to_owned();
+            m[1].clone_into(&mut section);
             continue;
         }
         match parse_line(&line, &section, line_no) {
             Ok(gadget) => {
                 if let Some(&(pos, first)) = index.get(&gadget.id) {
+                    // The earlier line is the one whose definition is lost.
                     out.errors.push(DefinitionError {
-                        line: line_no,
+                        line: first,
                         message: format!(
-                            "gadget `{}` is defined again; this definition replaces the one on line {first}",
+                            "gadget `{}` is defined again on line {line_no}, which replaces this definition",
                             gadget.id
                         ),
                     });
+                    index.insert(gadget.id.clone(), (pos, line_no));
                     out.gadgets[pos] = gadget;
                 } else {
                     index.insert(gadget.id.clone(), (out.gadgets.len(), line_no));
@@ -93,6 +97,7 @@ pub fn parse_legacy(text: &str) -> ParsedDefinitions {
             Err(None) => {}
         }
     }
+    out.errors.sort_by_key(|e| e.line);
     out
 }
 
@@ -147,7 +152,11 @@ fn count_breaks(s: &str) -> usize {
 }
 
 /// `newFromDefinition`. `Err(None)` for blank lines, which are not errors.
-fn parse_line(line: &str, section: &str, line_no: usize) -> Result<GadgetDefinition, Option<String>> {
+fn parse_line(
+    line: &str,
+    section: &str,
+    line_no: usize,
+) -> Result<GadgetDefinition, Option<String>> {
     if line.trim().is_empty() {
         return Err(None);
     }
@@ -161,10 +170,12 @@ fn parse_line(line: &str, section: &str, line_no: usize) -> Result<GadgetDefinit
         )));
     }
     let mut g = GadgetDefinition::new(&id, DefinitionOrigin::Legacy);
-    g.section = section.to_owned();
+    section.clone_into(&mut g.section);
     g.source_line = Some(line_no);
     // `trim($options, ' []')`: only spaces and brackets, not tabs.
-    let options = m.get(2).map_or("", |o| o.as_str().trim_matches([' ', '[', ']']));
+    let options = m
+        .get(2)
+        .map_or("", |o| o.as_str().trim_matches([' ', '[', ']']));
     let mut explicit_type = None;
     for option in BAR.split(options).filter(|o| !o.is_empty()) {
         let mut parts = EQUALS.splitn(option, 2);

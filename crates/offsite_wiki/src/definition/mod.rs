@@ -142,9 +142,11 @@ impl GadgetDefinition {
         if self.default && self.requires_es6 {
             out.push("gadgets-validate-es6default");
         }
-        let known = |p: &String| {
-            p.ends_with(".js") || p.ends_with(".css") || p.ends_with(".json")
-        };
+        #[expect(
+            clippy::case_sensitive_file_extension_comparisons,
+            reason = "the extension compares with str_ends_with: `.JS` is not a script"
+        )]
+        let known = |p: &String| p.ends_with(".js") || p.ends_with(".css") || p.ends_with(".json");
         if !self.pages.iter().all(known) {
             out.push("gadgets-validate-unknownpages");
         }
@@ -213,7 +215,10 @@ mod tests {
     #[test]
     fn warnings_follow_the_extension() {
         let mut g = GadgetDefinition::new("x", DefinitionOrigin::Legacy);
-        g.pages = vec!["MediaWiki:Gadget-x.js".into(), "MediaWiki:Gadget-x.txt".into()];
+        g.pages = vec![
+            "MediaWiki:Gadget-x.js".into(),
+            "MediaWiki:Gadget-x.txt".into(),
+        ];
         g.kind = GadgetKind::Styles;
         g.default = true;
         g.requires_es6 = true;

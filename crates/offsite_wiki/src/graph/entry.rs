@@ -47,8 +47,13 @@ pub enum EntryKind {
 }
 
 /// Classify a page. `wiki` is the page's canonical host, `host` the graph's
-/// wiki and `central` the GlobalCssJs wiki.
-pub fn entry_kind(host: &str, central: Option<&str>, wiki: &str, title: &Title) -> Option<EntryKind> {
+/// wiki and `central` the `GlobalCssJs` wiki.
+pub fn entry_kind(
+    host: &str,
+    central: Option<&str>,
+    wiki: &str,
+    title: &Title,
+) -> Option<EntryKind> {
     let on_this = wiki == host;
     let on_central = central == Some(wiki);
     match title.namespace {
@@ -83,9 +88,7 @@ pub fn entry_kind(host: &str, central: Option<&str>, wiki: &str, title: &Title) 
                 || stem == "Mobile"
                 || (stem == "Print" && ext == "css")
                 || SITE_SKINS.contains(&stem);
-            site.then(|| EntryKind::Site {
-                page: title.full(),
-            })
+            site.then(|| EntryKind::Site { page: title.full() })
         }
         _ => None,
     }
@@ -106,7 +109,11 @@ mod tests {
 
     #[test]
     fn user_entry_points() {
-        let alice = || Some(EntryKind::User { user: "Alice".into() });
+        let alice = || {
+            Some(EntryKind::User {
+                user: "Alice".into(),
+            })
+        };
         assert_eq!(kind(EN, "User:Alice/common.js"), alice());
         assert_eq!(kind(EN, "user:alice/vector-2022.css"), alice());
         assert_eq!(kind(EN, "User:Alice/minerva.js"), alice());
@@ -117,7 +124,9 @@ mod tests {
         assert_eq!(kind(META, "User:Alice/common.js"), None);
         assert_eq!(
             kind(META, "User:Alice/global.css"),
-            Some(EntryKind::GlobalUser { user: "Alice".into() })
+            Some(EntryKind::GlobalUser {
+                user: "Alice".into()
+            })
         );
     }
 
@@ -131,14 +140,20 @@ mod tests {
             "MediaWiki:Mobile.js",
             "MediaWiki:Print.css",
         ] {
-            assert_eq!(kind(EN, page), Some(EntryKind::Site { page: page.into() }), "{page}");
+            assert_eq!(
+                kind(EN, page),
+                Some(EntryKind::Site { page: page.into() }),
+                "{page}"
+            );
         }
         assert_eq!(kind(EN, "MediaWiki:Print.js"), None);
         assert_eq!(kind(EN, "MediaWiki:Gadget-foo.js"), None);
         assert_eq!(kind(META, "MediaWiki:Common.js"), None);
         assert_eq!(
             kind(EN, "MediaWiki:Group-sysop.js"),
-            Some(EntryKind::Group { group: "sysop".into() })
+            Some(EntryKind::Group {
+                group: "sysop".into()
+            })
         );
     }
 }

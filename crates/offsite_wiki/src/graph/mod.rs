@@ -32,7 +32,7 @@ pub struct WikiId {
     pub host: String,
     /// Database name, `enwiki`.
     pub dbname: Option<String>,
-    /// Where `User:X/global.js|css` live (GlobalCssJs), `meta.wikimedia.org`
+    /// Where `User:X/global.js|css` live (`GlobalCssJs`), `meta.wikimedia.org`
     /// on Wikimedia wikis; `None` where the extension is not installed.
     pub central_host: Option<String>,
 }
@@ -46,7 +46,7 @@ impl WikiId {
         }
     }
 
-    /// A Wikimedia wiki: GlobalCssJs pages come from Meta-Wiki.
+    /// A Wikimedia wiki: `GlobalCssJs` pages come from Meta-Wiki.
     pub fn wikimedia(host: &str, dbname: &str) -> Self {
         Self {
             host: canonical_host(host),

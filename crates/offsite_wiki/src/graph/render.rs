@@ -66,7 +66,8 @@ impl ImportGraph {
     /// nodes no entry point reaches are dashed.
     pub fn to_dot(&self) -> String {
         let depths = self.depths();
-        let mut out = String::from("digraph imports {\n  rankdir=LR;\n  node [fontname=\"sans-serif\"];\n");
+        let mut out =
+            String::from("digraph imports {\n  rankdir=LR;\n  node [fontname=\"sans-serif\"];\n");
         for (id, node) in self.nodes.iter().enumerate() {
             let (label, shape) = match node {
                 Node::Page { wiki, title } if *wiki == self.wiki.host => (title.clone(), "box"),
@@ -92,7 +93,13 @@ impl ImportGraph {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  n{} -> n{} [label=\"{}\"];", e.from, e.to, escape(&kind));
+            let _ = writeln!(
+                out,
+                "  n{} -> n{} [label=\"{}\"];",
+                e.from,
+                e.to,
+                escape(&kind)
+            );
         }
         out.push_str("}\n");
         out
