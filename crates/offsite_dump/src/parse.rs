@@ -5,6 +5,7 @@
 //! top level), so after an error in a multistream segment it starts again
 //! at the next segment, which begins with a whole `<page>`.
 
+use std::io::BufRead;
 use std::path::PathBuf;
 
 use quick_xml::Reader;
@@ -168,6 +169,8 @@ pub(crate) struct Parser {
     compression: Compression,
     /// Decompressed offset where the current `reader` started.
     base: u64,
+    /// Bytes consumed behind the reader's back by [`Parser::skip_text`].
+    skipped: u64,
     wanted: Wanted,
     /// Multistream segments hold whole pages: restart at the next one.
     can_resync: bool,
@@ -205,6 +208,7 @@ impl Parser {
             path,
             compression,
             base: 0,
+            skipped: 0,
             wanted,
             can_resync,
             pending_page: false,
@@ -225,7 +229,7 @@ impl Parser {
             (_, None) => (Some(chunks.compressed_read), false),
         };
         Position {
-            decompressed: self.base + offset,
+            decompressed: self.base + self.skipped + offset,
             compressed,
             is_stream_start,
         }
@@ -338,6 +342,33 @@ impl Parser {
                 Ok(Event::Eof) => return Err(self.truncated("a text element")),
                 Ok(_) => {}
                 Err(e) => return Err(self.convert(&e)),
+            }
+        }
+    }
+
+    /// Drops the content of the `<text>` just opened without the reader
+    /// copying it into its event buffer: inside text every `<` is escaped,
+    /// so the content ends at the next `<`, found with memchr in the
+    /// decoded chunks and consumed in place. Then the reader goes on with
+    /// the end tag as if it had read the text itself.
+    fn skip_text(&mut self) -> Result<(), DumpError> {
+        loop {
+            let chunks = self.reader.get_mut();
+            let available = match chunks.fill_buf() {
+                Ok(available) => available,
+                Err(e) => return Err(self.convert(&quick_xml::Error::Io(std::sync::Arc::new(e)))),
+            };
+            if available.is_empty() {
+                return Err(self.truncated("a text element"));
+            }
+            let (amount, found) = match memchr::memchr(b'<', available) {
+                Some(i) => (i, true),
+                None => (available.len(), false),
+            };
+            chunks.consume(amount);
+            self.skipped += amount as u64;
+            if found {
+                return self.read_text(None);
             }
         }
     }
@@ -556,6 +587,7 @@ impl Parser {
                     self.done = true;
                 }
                 self.base = chunks.delivered;
+                self.skipped = 0;
                 self.reader = new_reader(chunks);
             }
             _ => self.done = true,

@@ -122,7 +122,7 @@ impl Parser {
                         self.read_text(Some(&mut text))?;
                         rev.text = Some(text);
                     } else {
-                        self.read_text(None)?;
+                        self.skip_text()?;
                     }
                 }
                 Step::Empty(Tag::Text, attrs) => {
