@@ -258,9 +258,18 @@ impl Parser {
                 message,
             };
         }
+        let at = self.position(self.reader.error_position());
+        // quick-xml reports a syntax error only on end of data inside markup.
+        if let quick_xml::Error::Syntax(syntax) = e {
+            return DumpError::Truncated {
+                path: self.path.clone(),
+                at,
+                detail: format!("end of data inside markup: {syntax}"),
+            };
+        }
         DumpError::Xml {
             path: self.path.clone(),
-            at: self.position(self.reader.error_position()),
+            at,
             message: e.to_string(),
         }
     }
