@@ -129,7 +129,7 @@ async fn listing_follows_continuation() {
     let paged = client.list_pages(2).await.unwrap();
     assert_eq!(paged, whole);
     assert!(paged.len() >= 9, "{paged:?}");
-    assert_eq!(client.requests_sent() as usize, paged.len().div_ceil(2));
+    assert_eq!(client.requests_sent(), paged.len().div_ceil(2) as u64);
     assert!(paged.iter().all(|p| p.ns == 2 && p.page_id > 0));
 }
 
@@ -270,7 +270,7 @@ async fn interrupted_crawl_resumes_without_refetching_or_missing() {
     .await
     .unwrap();
     assert!(s2.complete, "{:?}", s2.error);
-    assert_eq!(s2.delivered_total as usize, full.len());
+    assert_eq!(s2.delivered_total, full.len() as u64);
 
     let a: BTreeSet<&String> = first.iter().collect();
     let b: BTreeSet<&String> = second.iter().collect();
