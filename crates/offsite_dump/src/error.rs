@@ -23,7 +23,9 @@ impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "decompressed byte {}", self.decompressed)?;
         match self.compressed {
-            Some(c) if self.is_stream_start => write!(f, ", in the bz2 stream at compressed byte {c}"),
+            Some(c) if self.is_stream_start => {
+                write!(f, ", in the bz2 stream at compressed byte {c}")
+            }
             Some(c) => write!(f, ", compressed byte {c}"),
             None => Ok(()),
         }

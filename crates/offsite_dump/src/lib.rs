@@ -157,7 +157,11 @@ pub fn open_bytes(bytes: Vec<u8>, name: &str, options: &DumpOptions) -> Result<D
     open_input(Arc::new(bytes), PathBuf::from(name), options)
 }
 
-fn open_input(input: Arc<dyn Input>, path: PathBuf, options: &DumpOptions) -> Result<Dump, DumpError> {
+fn open_input(
+    input: Arc<dyn Input>,
+    path: PathBuf,
+    options: &DumpOptions,
+) -> Result<Dump, DumpError> {
     let head = source::read_range(&*input, 0, 16).map_err(|e| DumpError::Io {
         path: path.clone(),
         message: e.to_string(),

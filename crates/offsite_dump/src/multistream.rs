@@ -63,7 +63,9 @@ fn stream_starts(bytes: &[u8], from: usize) -> Vec<usize> {
 /// Whether the file looks like a multistream: a second stream begins
 /// within the first [`PROBE_LIMIT`] bytes.
 pub(crate) fn probe(input: &dyn Input) -> bool {
-    let len = usize::try_from(input.len()).unwrap_or(usize::MAX).min(PROBE_LIMIT);
+    let len = usize::try_from(input.len())
+        .unwrap_or(usize::MAX)
+        .min(PROBE_LIMIT);
     read_range(input, 0, len).is_ok_and(|head| !stream_starts(&head, 0).is_empty())
 }
 
@@ -79,9 +81,13 @@ pub(crate) fn read_index(path: &Path) -> Result<Vec<u64>, DumpError> {
         message: e.to_string(),
     })?;
     let mut buffered = BufReader::new(file);
-    let compressed = buffered.fill_buf().is_ok_and(|head| head.starts_with(b"BZh"));
+    let compressed = buffered
+        .fill_buf()
+        .is_ok_and(|head| head.starts_with(b"BZh"));
     let reader: Box<dyn BufRead> = if compressed {
-        Box::new(BufReader::new(bzip2::bufread::MultiBzDecoder::new(buffered)))
+        Box::new(BufReader::new(bzip2::bufread::MultiBzDecoder::new(
+            buffered,
+        )))
     } else {
         Box::new(buffered)
     };
@@ -94,7 +100,9 @@ pub(crate) fn read_index(path: &Path) -> Result<Vec<u64>, DumpError> {
         let offset = line
             .split_once(':')
             .and_then(|(offset, _)| offset.parse().ok())
-            .ok_or_else(|| index_error(n, format!("expected offset:page_id:title, found {line:?}")))?;
+            .ok_or_else(|| {
+                index_error(n, format!("expected offset:page_id:title, found {line:?}"))
+            })?;
         // Consecutive pages share their stream's offset.
         if offsets.last() != Some(&offset) {
             offsets.push(offset);
@@ -138,7 +146,7 @@ pub(crate) fn spawn_parallel(
         let out = out_tx.clone();
         std::thread::spawn(move || {
             for job in jobs {
-                if out.send(decode_segment(job)).is_err() {
+                if out.send(decode_segment(&job)).is_err() {
                     return;
                 }
             }
@@ -151,7 +159,7 @@ pub(crate) fn spawn_parallel(
     out_rx
 }
 
-fn decode_segment(job: Job) -> Chunk {
+fn decode_segment(job: &Job) -> Chunk {
     let compressed_end = job.offset + job.data.len() as u64;
     let mut data = Vec::with_capacity(job.data.len().saturating_mul(5));
     // Several streams may share a segment (an unindexed empty stream, the
@@ -198,7 +206,14 @@ fn produce_from_index(input: &dyn Input, offsets: &[u64], jobs: &Sender<Job>, ou
         let size = usize::try_from(end - start).unwrap_or(usize::MAX);
         match read_range(input, start, size) {
             Ok(data) => {
-                if jobs.send(Job { seq, offset: start, data }).is_err() {
+                if jobs
+                    .send(Job {
+                        seq,
+                        offset: start,
+                        data,
+                    })
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -256,6 +271,7 @@ fn produce_by_scanning(input: &dyn Input, jobs: &Sender<Job>, out: &Sender<Chunk
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use std::io::Write;

@@ -100,7 +100,10 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_or_else(|_| a.value.to_string(), |v| v.into_owned()))
+        .map(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_or_else(|_| a.value.to_string(), std::borrow::Cow::into_owned)
+        })
 }
 
 /// An event reduced to what the machine needs, so the read buffer is free
@@ -328,16 +331,17 @@ impl Parser {
                             "amp" => s.push('&'),
                             "quot" => s.push('"'),
                             "apos" => s.push('\''),
-                            _ => match r.resolve_char_ref() {
-                                Ok(Some(c)) => s.push(c),
-                                // Unknown entities never come from MediaWiki;
-                                // keep them visible rather than fail the page.
-                                _ => {
+                            _ => {
+                                if let Ok(Some(c)) = r.resolve_char_ref() {
+                                    s.push(c);
+                                } else {
+                                    // Unknown entities never come from MediaWiki;
+                                    // keep them visible rather than fail the page.
                                     s.push('&');
                                     s.push_str(r.as_ref());
                                     s.push(';');
                                 }
-                            },
+                            }
                         }
                     }
                 }

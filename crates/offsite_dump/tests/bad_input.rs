@@ -26,7 +26,10 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 fn many_pages(n: u64) -> Vec<String> {
     (0..n)
         .map(|i| {
-            let text = format!("mw.loader.load( &#039;//cdn{i}.example.com/x.js&#039; ); // {}", "padding ".repeat(40));
+            let text = format!(
+                "mw.loader.load( &#039;//cdn{i}.example.com/x.js&#039; ); // {}",
+                "padding ".repeat(40)
+            );
             common::page(
                 &format!("User:P{i}/common.js"),
                 2,
@@ -63,19 +66,43 @@ fn truncated_files_keep_every_page_before_the_cut() {
     let (multi, _) = common::multistream("0.11", &many_pages(1500), 100);
     let cases = [
         ("cut.xml", xml.as_bytes().to_vec(), "ends early"),
-        ("cut.xml.gz", common::gzip(xml.as_bytes()), "gzip data is corrupt or truncated"),
-        ("cut.xml.bz2", common::bzip2_small_blocks(xml.as_bytes()), "bzip2 data is corrupt or truncated"),
-        ("cut.xml.zst", common::zstd(xml.as_bytes()), "zstd data is corrupt or truncated"),
-        ("cut-multi.xml.bz2", multi, "bzip2 data is corrupt or truncated"),
+        (
+            "cut.xml.gz",
+            common::gzip(xml.as_bytes()),
+            "gzip data is corrupt or truncated",
+        ),
+        (
+            "cut.xml.bz2",
+            common::bzip2_small_blocks(xml.as_bytes()),
+            "bzip2 data is corrupt or truncated",
+        ),
+        (
+            "cut.xml.zst",
+            common::zstd(xml.as_bytes()),
+            "zstd data is corrupt or truncated",
+        ),
+        (
+            "cut-multi.xml.bz2",
+            multi,
+            "bzip2 data is corrupt or truncated",
+        ),
     ];
     for (name, bytes, expected) in cases {
         let cut = &bytes[..bytes.len() * 3 / 5];
         let path = write(dir.path(), name, cut);
         for threads in [1, 2] {
             let (pages, errors, summary) = read_lossy(&path, &options(threads));
-            assert!(!pages.is_empty() && pages.len() < 1500, "{name}: {} pages", pages.len());
+            assert!(
+                !pages.is_empty() && pages.len() < 1500,
+                "{name}: {} pages",
+                pages.len()
+            );
             // In order and without gaps: every page before the cut is there.
-            assert_eq!(ids(&pages), (1..=pages.len() as u64).collect::<Vec<_>>(), "{name}");
+            assert_eq!(
+                ids(&pages),
+                (1..=pages.len() as u64).collect::<Vec<_>>(),
+                "{name}"
+            );
             assert_eq!(errors.len(), 1, "{name}: {errors:?}");
             let message = errors[0].to_string();
             assert!(message.contains(name), "{message}");
@@ -92,7 +119,10 @@ fn a_corrupt_stream_in_a_multistream_costs_only_that_stream() {
     let pages = many_pages(100);
     let (mut multi, index) = common::multistream("0.11", &pages, 10);
     // Stream offsets from the index: damage the third page stream.
-    let offsets: Vec<usize> = index.lines().map(|l| l.split(':').next().unwrap().parse().unwrap()).collect();
+    let offsets: Vec<usize> = index
+        .lines()
+        .map(|l| l.split(':').next().unwrap().parse().unwrap())
+        .collect();
     let mut starts = offsets.clone();
     starts.dedup();
     let third = starts[2];
@@ -103,7 +133,10 @@ fn a_corrupt_stream_in_a_multistream_costs_only_that_stream() {
     let (got, errors, summary) = read_lossy(&path, &options(2));
     assert_eq!(errors.len(), 1, "{errors:?}");
     let message = errors[0].to_string();
-    assert!(message.contains(&format!("in the bz2 stream at compressed byte {third}")), "{message}");
+    assert!(
+        message.contains(&format!("in the bz2 stream at compressed byte {third}")),
+        "{message}"
+    );
     let missing: Vec<u64> = (21..=30).collect();
     assert!(ids(&got).iter().all(|id| !missing.contains(id)));
     assert_eq!(got.len(), 90);
@@ -119,7 +152,10 @@ fn a_corrupt_stream_in_a_multistream_costs_only_that_stream() {
 fn malformed_xml_is_reported_with_its_offset() {
     let dir = tempfile::tempdir().unwrap();
     let mut pages = many_pages(5);
-    pages.insert(2, "  <page>\n    <id>99</id>\n    <title>Broken</ns>\n  </page>\n".to_owned());
+    pages.insert(
+        2,
+        "  <page>\n    <id>99</id>\n    <title>Broken</ns>\n  </page>\n".to_owned(),
+    );
     let xml = common::document("0.11", &pages);
     let path = write(dir.path(), "broken.xml", xml.as_bytes());
     let (got, errors, summary) = read_lossy(&path, &options(1));
@@ -128,7 +164,10 @@ fn malformed_xml_is_reported_with_its_offset() {
         panic!("{errors:?}")
     };
     let broken_at = (xml.find("Broken</ns>").unwrap() + "Broken".len()) as u64;
-    assert!(at.decompressed.abs_diff(broken_at) < 16, "{at:?} vs {broken_at}");
+    assert!(
+        at.decompressed.abs_diff(broken_at) < 16,
+        "{at:?} vs {broken_at}"
+    );
     assert!(summary.partial.unwrap().contains("malformed XML"));
 
     // In a multistream the next stream starts afresh.
@@ -145,11 +184,18 @@ fn a_bad_value_costs_one_page() {
     let dir = tempfile::tempdir().unwrap();
     let mut pages = many_pages(3);
     pages[1] = pages[1].replace("<ns>2</ns>", "<ns>two</ns>");
-    let path = write(dir.path(), "value.xml", common::document("0.11", &pages).as_bytes());
+    let path = write(
+        dir.path(),
+        "value.xml",
+        common::document("0.11", &pages).as_bytes(),
+    );
     let (got, errors, _) = read_lossy(&path, &options(1));
     assert_eq!(ids(&got), [1, 3]);
     let message = errors[0].to_string();
-    assert!(message.contains("User:P1/common.js") && message.contains("invalid <ns>"), "{message}");
+    assert!(
+        message.contains("User:P1/common.js") && message.contains("invalid <ns>"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -157,12 +203,36 @@ fn files_that_are_not_dumps_are_refused_at_open() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, Vec<u8>, &str); 7] = [
         ("empty.xml", Vec::new(), "no <mediawiki> element"),
-        ("text.txt", b"just some notes\n".to_vec(), "text before the <mediawiki>"),
-        ("html.html", b"<!DOCTYPE html><html><body>x</body></html>".to_vec(), "root element is not <mediawiki>"),
-        ("binary.bin", vec![0, 159, 146, 150, 255, 1, 2, 3], "not a MediaWiki XML dump"),
-        ("old.xml", common::document("0.9", &[]).into_bytes(), "unsupported export version \"0.9\""),
-        ("odd.xml", common::document("2.0", &[]).into_bytes(), "unsupported export version \"2.0\""),
-        ("header-cut.xml.bz2", common::bzip2(&common::header("0.11").as_bytes()[..200]), "ends early"),
+        (
+            "text.txt",
+            b"just some notes\n".to_vec(),
+            "text before the <mediawiki>",
+        ),
+        (
+            "html.html",
+            b"<!DOCTYPE html><html><body>x</body></html>".to_vec(),
+            "root element is not <mediawiki>",
+        ),
+        (
+            "binary.bin",
+            vec![0, 159, 146, 150, 255, 1, 2, 3],
+            "not a MediaWiki XML dump",
+        ),
+        (
+            "old.xml",
+            common::document("0.9", &[]).into_bytes(),
+            "unsupported export version \"0.9\"",
+        ),
+        (
+            "odd.xml",
+            common::document("2.0", &[]).into_bytes(),
+            "unsupported export version \"2.0\"",
+        ),
+        (
+            "header-cut.xml.bz2",
+            common::bzip2(&common::header("0.11").as_bytes()[..200]),
+            "ends early",
+        ),
     ];
     for (name, bytes, expected) in cases {
         let path = write(dir.path(), name, &bytes);

@@ -40,9 +40,15 @@ fn plain_dump_gives_wanted_pages_with_decoded_entities() {
     assert_eq!(site.dbname, "testwiki");
     assert_eq!(site.base, "https://test.example.org/wiki/Main_Page");
     assert_eq!(site.case, "first-letter");
-    assert_eq!(site.namespaces.get(&8).map(String::as_str), Some("MediaWiki"));
+    assert_eq!(
+        site.namespaces.get(&8).map(String::as_str),
+        Some("MediaWiki")
+    );
     assert_eq!(site.namespaces.get(&0).map(String::as_str), Some(""));
-    assert_eq!(site.full_title(2, "Bob/common.js").as_deref(), Some("User:Bob/common.js"));
+    assert_eq!(
+        site.full_title(2, "Bob/common.js").as_deref(),
+        Some("User:Bob/common.js")
+    );
 
     let pages: Vec<DumpPage> = dump.by_ref().map(Result::unwrap).collect();
     let titles: Vec<&str> = pages.iter().map(|p| p.header.title.as_str()).collect();
@@ -67,8 +73,14 @@ fn plain_dump_gives_wanted_pages_with_decoded_entities() {
     assert_eq!(rev.timestamp, "2024-03-01T12:00:00Z");
     assert_eq!(rev.sha1.as_deref(), Some("phoiac9h4m842xq45sp7s6u21eteeq1"));
     let text = rev.text.as_deref().unwrap();
-    assert!(text.contains("mw.loader.load( 'https://cdn.example.com/lib.js' );"), "{text}");
-    assert!(text.contains("if ( a < b && c > d ) { $.getScript( \"//tools.example.org/x.js\" ); }"), "{text}");
+    assert!(
+        text.contains("mw.loader.load( 'https://cdn.example.com/lib.js' );"),
+        "{text}"
+    );
+    assert!(
+        text.contains("if ( a < b && c > d ) { $.getScript( \"//tools.example.org/x.js\" ); }"),
+        "{text}"
+    );
 
     let history = &pages[3];
     assert_eq!(history.header.ns, 2);
@@ -82,7 +94,10 @@ fn plain_dump_gives_wanted_pages_with_decoded_entities() {
     assert_eq!(anon.ip.as_deref(), Some("192.0.2.1"));
     assert_eq!(anon.parent_id, Some(106));
     assert_eq!(anon.comment.as_deref(), Some("revert & fix"));
-    assert_eq!(anon.text.as_deref(), Some("importScript( 'User:Bob/x.js' );"));
+    assert_eq!(
+        anon.text.as_deref(),
+        Some("importScript( 'User:Bob/x.js' );")
+    );
     assert_eq!(history.revisions[2].text.as_deref(), Some(""));
 
     let summary = dump.summary();
@@ -120,7 +135,11 @@ fn every_format_and_layout_gives_the_same_pages() {
             2,
             100 + i,
             None,
-            &[common::Rev::simple(1000 + i, "javascript", &format!("mw.loader.load( &#039;//u{i}.example.org/a.js&#039; );"))],
+            &[common::Rev::simple(
+                1000 + i,
+                "javascript",
+                &format!("mw.loader.load( &#039;//u{i}.example.org/a.js&#039; );"),
+            )],
         ));
     }
     let xml = common::document("0.11", &pages);
@@ -134,14 +153,22 @@ fn every_format_and_layout_gives_the_same_pages() {
     zst.extend_from_slice(&common::zstd(&xml.as_bytes()[1000..]));
     let (multi, index) = common::multistream("0.11", &pages, 7);
     let files = [
-        ("dump.xml.gz", common::gzip(xml.as_bytes()), Compression::Gzip),
+        (
+            "dump.xml.gz",
+            common::gzip(xml.as_bytes()),
+            Compression::Gzip,
+        ),
         ("dump.xml.bz2", bz2, Compression::Bzip2),
         ("dump.xml.zst", zst, Compression::Zstd),
         // Named wrongly on purpose: detection reads magic bytes.
         ("multistream.xml", multi, Compression::Bzip2),
     ];
     let index_path = write(dir.path(), "index.txt", index.as_bytes());
-    let index_bz2 = write(dir.path(), "index.txt.bz2", &common::bzip2(index.as_bytes()));
+    let index_bz2 = write(
+        dir.path(),
+        "index.txt.bz2",
+        &common::bzip2(index.as_bytes()),
+    );
     for (name, bytes, compression) in files {
         let path = write(dir.path(), name, &bytes);
         let is_multi = name.starts_with("multi");
@@ -158,8 +185,16 @@ fn every_format_and_layout_gives_the_same_pages() {
             assert_eq!(got, expected, "{name} {opts:?}");
             let summary = dump.summary();
             assert_eq!(summary.pages_seen, 48, "{name}");
-            assert_eq!(summary.compressed_bytes, bytes.len() as u64, "{name} {opts:?}");
-            assert_eq!(summary.decompressed_bytes, xml.len() as u64, "{name} {opts:?}");
+            assert_eq!(
+                summary.compressed_bytes,
+                bytes.len() as u64,
+                "{name} {opts:?}"
+            );
+            assert_eq!(
+                summary.decompressed_bytes,
+                xml.len() as u64,
+                "{name} {opts:?}"
+            );
             assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
         }
     }
@@ -175,23 +210,39 @@ fn a_wrong_index_falls_back_to_scanning_with_a_warning() {
     let (got, summary, parallel) = read_all(&path, &options(2, Some(index)));
     assert!(parallel);
     assert_eq!(got.len(), 5);
-    assert!(summary.warnings[0].contains("does not match"), "{:?}", summary.warnings);
+    assert!(
+        summary.warnings[0].contains("does not match"),
+        "{:?}",
+        summary.warnings
+    );
 }
 
 #[test]
 fn export_version_0_10_reads_and_later_versions_warn() {
     let dir = tempfile::tempdir().unwrap();
     let pages = common::sample_pages();
-    let old = write(dir.path(), "v10.xml", common::document("0.10", &pages).as_bytes());
+    let old = write(
+        dir.path(),
+        "v10.xml",
+        common::document("0.10", &pages).as_bytes(),
+    );
     let mut dump = open(&old, &options(1, None)).unwrap();
     assert_eq!(dump.export_version(), "0.10");
     assert_eq!(dump.by_ref().count(), 5);
     assert!(dump.summary().warnings.is_empty());
 
-    let new = write(dir.path(), "v12.xml", common::document("0.12", &pages).as_bytes());
+    let new = write(
+        dir.path(),
+        "v12.xml",
+        common::document("0.12", &pages).as_bytes(),
+    );
     let (got, summary, _) = read_all(&new, &options(1, None));
     assert_eq!(got.len(), 5);
-    assert!(summary.warnings[0].contains("0.12"), "{:?}", summary.warnings);
+    assert!(
+        summary.warnings[0].contains("0.12"),
+        "{:?}",
+        summary.warnings
+    );
 }
 
 #[test]
@@ -216,10 +267,16 @@ fn a_page_with_a_content_model_change_is_kept_from_its_first_wanted_revision() {
         common::Rev::simple(2, "javascript", "var a = 1;"),
         common::Rev::simple(3, "wikitext", "back to wikitext"),
     ];
-    let xml = common::document("0.11", &[common::page("User:C/x.js", 2, 9, None, &revisions)]);
+    let xml = common::document(
+        "0.11",
+        &[common::page("User:C/x.js", 2, 9, None, &revisions)],
+    );
     let path = write(dir.path(), "model.xml", xml.as_bytes());
     let (got, _, _) = read_all(&path, &options(1, None));
     let ids: Vec<u64> = got[0].revisions.iter().map(|r| r.id).collect();
     assert_eq!(ids, [2, 3]);
-    assert_eq!(got[0].revisions[1].text.as_deref(), Some("back to wikitext"));
+    assert_eq!(
+        got[0].revisions[1].text.as_deref(),
+        Some("back to wikitext")
+    );
 }

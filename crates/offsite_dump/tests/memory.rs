@@ -54,14 +54,27 @@ fn unwanted_text_is_never_collected() {
     for _ in 0..HUGE / 29 / 1024 {
         file.write_all(piece.as_bytes()).unwrap();
     }
-    file.write_all(b"</text>\n    </revision>\n  </page>\n").unwrap();
-    let gadget = common::page("MediaWiki:Gadget-a.js", 8, 2, None, &[common::Rev::simple(2, "javascript", "var a;")]);
+    file.write_all(b"</text>\n    </revision>\n  </page>\n")
+        .unwrap();
+    let gadget = common::page(
+        "MediaWiki:Gadget-a.js",
+        8,
+        2,
+        None,
+        &[common::Rev::simple(2, "javascript", "var a;")],
+    );
     file.write_all(gadget.as_bytes()).unwrap();
     file.write_all(common::FOOTER.as_bytes()).unwrap();
     drop(file);
 
     let skipped = peak_while_reading(&path, false);
     let kept = peak_while_reading(&path, true);
-    assert!(skipped < 24 << 20, "peak grew {skipped} bytes reading a 64 MiB page");
-    assert!(kept > HUGE / 2, "control: keeping the text should cost it, grew {kept}");
+    assert!(
+        skipped < 24 << 20,
+        "peak grew {skipped} bytes reading a 64 MiB page"
+    );
+    assert!(
+        kept > HUGE / 2,
+        "control: keeping the text should cost it, grew {kept}"
+    );
 }

@@ -117,7 +117,10 @@ impl Parser {
                     *keep = *keep || (self.wanted)(header, rev.model.as_deref());
                     rev.text_deleted = attrs.deleted;
                     if *keep && !attrs.deleted {
-                        let reserve = attrs.bytes.and_then(|b| usize::try_from(b).ok()).unwrap_or(0);
+                        let reserve = attrs
+                            .bytes
+                            .and_then(|b| usize::try_from(b).ok())
+                            .unwrap_or(0);
                         let mut text = String::with_capacity(reserve.min(MAX_TEXT_RESERVE));
                         self.read_text(Some(&mut text))?;
                         rev.text = Some(text);
@@ -151,7 +154,11 @@ impl Parser {
         Ok(rev)
     }
 
-    fn parse_contributor(&mut self, rev: &mut Revision, problem: &mut Problem) -> Result<(), DumpError> {
+    fn parse_contributor(
+        &mut self,
+        rev: &mut Revision,
+        problem: &mut Problem,
+    ) -> Result<(), DumpError> {
         loop {
             match self.step()? {
                 Step::Start(Tag::Leaf(leaf), _) => {

@@ -62,7 +62,8 @@ impl Rev<'_> {
 
 /// `title` and texts are given already escaped, as in the file.
 pub fn page(title: &str, ns: i32, id: u64, redirect: Option<&str>, revs: &[Rev<'_>]) -> String {
-    let mut out = format!("  <page>\n    <title>{title}</title>\n    <ns>{ns}</ns>\n    <id>{id}</id>\n");
+    let mut out =
+        format!("  <page>\n    <title>{title}</title>\n    <ns>{ns}</ns>\n    <id>{id}</id>\n");
     if let Some(target) = redirect {
         writeln!(out, "    <redirect title=\"{target}\" />").unwrap();
     }
@@ -85,10 +86,20 @@ pub fn page(title: &str, ns: i32, id: u64, redirect: Option<&str>, revs: &[Rev<'
             Some(c) => writeln!(out, "      <comment>{c}</comment>").unwrap(),
             None => out.push_str("      <comment deleted=\"deleted\" />\n"),
         }
-        write!(out, "      <model>{}</model>\n      <format>{}</format>\n", r.model, r.format).unwrap();
+        write!(
+            out,
+            "      <model>{}</model>\n      <format>{}</format>\n",
+            r.model, r.format
+        )
+        .unwrap();
         match r.text {
             Some("") => out.push_str("      <text bytes=\"0\" xml:space=\"preserve\" />\n"),
-            Some(t) => writeln!(out, "      <text bytes=\"{}\" xml:space=\"preserve\">{t}</text>", t.len()).unwrap(),
+            Some(t) => writeln!(
+                out,
+                "      <text bytes=\"{}\" xml:space=\"preserve\">{t}</text>",
+                t.len()
+            )
+            .unwrap(),
             None => out.push_str("      <text bytes=\"120\" deleted=\"deleted\" />\n"),
         }
         out.push_str("      <sha1>phoiac9h4m842xq45sp7s6u21eteeq1</sha1>\n    </revision>\n");
@@ -101,20 +112,50 @@ pub fn page(title: &str, ns: i32, id: u64, redirect: Option<&str>, revs: &[Rev<'
 /// material, a history and entities everywhere.
 pub fn sample_pages() -> Vec<String> {
     let gadget = "/* Loads the helper */\nmw.loader.load( &#039;https://cdn.example.com/lib.js&#039; );\nif ( a &lt; b &amp;&amp; c &gt; d ) { $.getScript( &quot;//tools.example.org/x.js&quot; ); }\n";
-    let css = "@import url(&quot;https://fonts.example.com/css?family=Foo&quot;);\n.x { color: red; }\n";
-    let article = "'''Rust''' is a [[programming language]]. &lt;ref&gt;cite&lt;/ref&gt;\n".repeat(40);
+    let css =
+        "@import url(&quot;https://fonts.example.com/css?family=Foo&quot;);\n.x { color: red; }\n";
+    let article =
+        "'''Rust''' is a [[programming language]]. &lt;ref&gt;cite&lt;/ref&gt;\n".repeat(40);
     vec![
-        page("Main Page", 0, 1, None, &[Rev::simple(101, "wikitext", &article)]),
-        page("MediaWiki:Gadget-helper.js", 8, 2, None, &[Rev::simple(102, "javascript", gadget)]),
-        page("MediaWiki:Gadget-style.css", 8, 3, None, &[Rev::simple(103, "css", css)]),
+        page(
+            "Main Page",
+            0,
+            1,
+            None,
+            &[Rev::simple(101, "wikitext", &article)],
+        ),
+        page(
+            "MediaWiki:Gadget-helper.js",
+            8,
+            2,
+            None,
+            &[Rev::simple(102, "javascript", gadget)],
+        ),
+        page(
+            "MediaWiki:Gadget-style.css",
+            8,
+            3,
+            None,
+            &[Rev::simple(103, "css", css)],
+        ),
         page(
             "MediaWiki:Gadgets-definition",
             8,
             4,
             None,
-            &[Rev::simple(104, "wikitext", "== Tools ==\n* helper[ResourceLoader|default]|helper.js|style.css\n")],
+            &[Rev::simple(
+                104,
+                "wikitext",
+                "== Tools ==\n* helper[ResourceLoader|default]|helper.js|style.css\n",
+            )],
         ),
-        page("Rock &amp; Roll", 0, 5, Some("Rock and roll"), &[Rev::simple(105, "wikitext", "#REDIRECT [[Rock and roll]]")]),
+        page(
+            "Rock &amp; Roll",
+            0,
+            5,
+            Some("Rock and roll"),
+            &[Rev::simple(105, "wikitext", "#REDIRECT [[Rock and roll]]")],
+        ),
         page(
             "User:Bob&#039;s/common.js",
             2,
@@ -147,8 +188,20 @@ pub fn sample_pages() -> Vec<String> {
                 },
             ],
         ),
-        page("Talk:Main Page", 1, 7, None, &[Rev::simple(109, "wikitext", "Hello &amp; welcome")]),
-        page("Module:Data.json", 828, 8, None, &[Rev::simple(110, "json", "{&quot;a&quot;: 1}")]),
+        page(
+            "Talk:Main Page",
+            1,
+            7,
+            None,
+            &[Rev::simple(109, "wikitext", "Hello &amp; welcome")],
+        ),
+        page(
+            "Module:Data.json",
+            828,
+            8,
+            None,
+            &[Rev::simple(110, "json", "{&quot;a&quot;: 1}")],
+        ),
     ]
 }
 
@@ -208,5 +261,7 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
     let Some(start) = s.find(open).map(|i| i + open.len()) else {
         return "";
     };
-    s[start..].find(close).map_or("", |end| &s[start..start + end])
+    s[start..]
+        .find(close)
+        .map_or("", |end| &s[start..start + end])
 }
