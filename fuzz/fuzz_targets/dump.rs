@@ -1,0 +1,9 @@
+//! The MediaWiki XML dump reader on arbitrary bytes (any compression).
+//! Seeds: crates/offsite_dump/tests/corpus/ (replayed by that crate's tests).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    offsite_dump::fuzz_one(data);
+});

@@ -1,0 +1,9 @@
+//! The gadget definition parsers (legacy wikitext and JSON) on arbitrary bytes.
+//! Seeds: crates/offsite_wiki/tests/corpus/ (replayed by that crate's tests).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    offsite_wiki::fuzz_definitions(data);
+});
