@@ -28,6 +28,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation of one rule (by code or name).
     Rule(RuleArgs),
+    /// Draw the import graph of a wiki (pages, gadgets, modules, external URLs).
+    Graph(GraphArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +141,91 @@ pub struct ScanArgs {
     /// Say which policy is used and how long the scan took.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub wiki: WikiSourceArgs,
+}
+
+/// Where wiki pages come from: a dump or a live wiki (instead of files).
+#[derive(Debug, Clone, Default, Args)]
+pub struct WikiSourceArgs {
+    /// Read the wiki's pages from this XML dump (plain, gzip, bzip2 or zstd)
+    /// instead of files: the latest revision of every JS/CSS page and the
+    /// gadget definitions.
+    #[arg(long, value_name = "FILE", conflicts_with = "wiki")]
+    pub dump: Option<PathBuf>,
+
+    /// The multistream index of a `*-multistream.xml.bz2` dump.
+    #[arg(long, value_name = "FILE", requires = "dump")]
+    pub dump_index: Option<PathBuf>,
+
+    /// Crawl a live wiki through its Action API (`https://en.wikipedia.org/w/api.php`).
+    #[arg(long, value_name = "API_URL")]
+    pub wiki: Option<String>,
+
+    /// How the wiki's operators can reach you (e-mail or URL), sent in the
+    /// User-Agent. Default: the `OFFSITE_CONTACT` environment variable.
+    #[arg(long, value_name = "EMAIL_OR_URL", requires = "wiki")]
+    pub contact: Option<String>,
+
+    /// Save crawl progress here and resume from it.
+    #[arg(long, value_name = "FILE", requires = "wiki")]
+    pub checkpoint: Option<PathBuf>,
+
+    /// Only pages changed since this time (`2026-01-01T00:00:00Z`).
+    #[arg(long, value_name = "TIMESTAMP", requires = "wiki")]
+    pub since: Option<String>,
+
+    /// Namespaces to crawl (repeatable). Default: 2 (User) and 8 (MediaWiki).
+    #[arg(long = "namespace", value_name = "N", requires = "wiki")]
+    pub namespaces: Vec<i64>,
+}
+
+impl WikiSourceArgs {
+    pub fn is_set(&self) -> bool {
+        self.dump.is_some() || self.wiki.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Files or folders of pages, named by title (`User:Alice%2Fcommon.js`).
+    #[arg(conflicts_with_all = ["dump", "wiki"])]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub wiki: WikiSourceArgs,
+
+    /// `dot` (Graphviz) or `json`.
+    #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+
+    /// Print the chains of loads from the entry points to this page, and its exposure.
+    #[arg(long, value_name = "TITLE")]
+    pub page: Option<String>,
+
+    /// Policy file (decides how loads are detected). Default: the nearest
+    /// `offsite.toml` at or above the current directory.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `offsite.toml`.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Number of threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print nothing but the graph.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,9 @@
 //! `--fail-on`, 1 findings, 2 the tool failed. A closed pipe exits quietly.
 
 mod cli;
+mod graph;
 mod scan;
+mod wiki;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => cli::list_rules(&args),
         Command::Rule(args) => cli::show_rule(&args),
+        Command::Graph(args) => graph::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -32,7 +32,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         args.paths.clone()
     };
 
-    let (settings, config_path) = load_settings(args, &paths)?;
+    let (settings, config_path) = load_settings(args.no_config, args.config.as_ref(), &paths)?;
     let fail_on = args.fail_on.map_or_else(
         || settings.fail_on.or(Some(offsite_model::Severity::Error)),
         FailOn::threshold,
@@ -45,6 +45,15 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     }
     let linter = Linter::new(settings).context("invalid policy")?;
 
+    if args.wiki.is_set() {
+        if !args.paths.is_empty() {
+            bail!("give either paths or --dump/--wiki, not both");
+        }
+        let pool = thread_pool(args.threads)?;
+        let scan = crate::wiki::read(&args.wiki, &linter, &pool)?;
+        return finish(args, scan.report, fail_on, started);
+    }
+
     let mut diagnostics = Vec::new();
     let inputs = collect_inputs(args, &paths, &mut diagnostics)?;
     if inputs.is_empty() && diagnostics.iter().any(|d| d.kind == "io-error") {
@@ -54,10 +63,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         bail!("nothing could be read");
     }
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .context("could not start worker threads")?;
+    let pool = thread_pool(args.threads)?;
     let progress = progress_bar(args, inputs.len());
     let stdin_text = read_stdin_if_needed(&inputs)?;
     let file_reports: Vec<FileReport> = pool.install(|| {
@@ -82,7 +88,23 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         report.diagnostics.extend(file.diagnostics);
         report.suppressed += file.suppressed;
     }
+    finish(args, report, fail_on, started)
+}
 
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .context("could not start worker threads")
+}
+
+/// Baseline, render, exit code: the same for files and wiki pages.
+fn finish(
+    args: &ScanArgs,
+    mut report: Report,
+    fail_on: Option<offsite_model::Severity>,
+    started: Instant,
+) -> Result<ExitCode> {
     if let Some(path) = &args.write_baseline {
         let text = offsite_rules::baseline::write(&report);
         fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
@@ -125,11 +147,15 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     })
 }
 
-fn load_settings(args: &ScanArgs, paths: &[PathBuf]) -> Result<(Settings, Option<PathBuf>)> {
-    if args.no_config {
+pub fn load_settings(
+    no_config: bool,
+    config: Option<&PathBuf>,
+    paths: &[PathBuf],
+) -> Result<(Settings, Option<PathBuf>)> {
+    if no_config {
         return Ok((Settings::default(), None));
     }
-    let path = if let Some(p) = &args.config {
+    let path = if let Some(p) = config {
         Some(p.clone())
     } else {
         let first = paths.first().filter(|p| p.as_os_str() != "-");
