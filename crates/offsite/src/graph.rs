@@ -9,9 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use offsite_model::Source;
 use offsite_rules::Linter;
-use offsite_wiki::{
-    Exposure, ExposureOptions, GraphInput, ImportGraph, Namespaces, Node, WikiId,
-};
+use offsite_wiki::{Exposure, ExposureOptions, GraphInput, ImportGraph, Namespaces, Node, WikiId};
 use rayon::prelude::*;
 
 use crate::cli::{GraphArgs, GraphFormat};
@@ -101,7 +99,11 @@ fn write_chains(
         };
         writeln!(out, "exposure: {} ({depth}{url})", describe(&e.exposure))?;
         if !e.users.is_empty() {
-            writeln!(out, "users whose own scripts reach it: {}", e.users.join(", "))?;
+            writeln!(
+                out,
+                "users whose own scripts reach it: {}",
+                e.users.join(", ")
+            )?;
         }
     }
     Ok(())
@@ -177,7 +179,10 @@ fn file_item(path: &Path) -> Item {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let title = name.replace("%2F", "/").replace("%2f", "/").replace('_', " ");
+    let title = name
+        .replace("%2F", "/")
+        .replace("%2f", "/")
+        .replace('_', " ");
     let ns = Namespaces::english().parse(&title).namespace;
     match fs::read(path) {
         Ok(bytes) => Item::Page(PageText {

@@ -203,11 +203,16 @@ pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut WikiScan) {
     }
     // Pages are analysed in whatever order the workers finish them.
     let key = |s: &Source| (s.title.clone(), s.path.clone());
-    scan.report
-        .loads
-        .sort_by(|a, b| (key(&a.source), a.line, a.column).cmp(&(key(&b.source), b.line, b.column)));
+    scan.report.loads.sort_by(|a, b| {
+        (key(&a.source), a.line, a.column).cmp(&(key(&b.source), b.line, b.column))
+    });
     scan.report.diagnostics.sort_by(|a, b| {
-        (key(&a.source), a.line, &a.kind, &a.message).cmp(&(key(&b.source), b.line, &b.kind, &b.message))
+        (key(&a.source), a.line, &a.kind, &a.message).cmp(&(
+            key(&b.source),
+            b.line,
+            &b.kind,
+            &b.message,
+        ))
     });
     scan.pages.sort_by(|a, b| a.title.cmp(&b.title));
 }
@@ -431,8 +436,12 @@ fn read_api(
                 }
             }))
         });
-        let results: Vec<PageResult> =
-            pool.install(|| rx.into_iter().par_bridge().map(|i| analyse(linter, i)).collect());
+        let results: Vec<PageResult> = pool.install(|| {
+            rx.into_iter()
+                .par_bridge()
+                .map(|i| analyse(linter, i))
+                .collect()
+        });
         (results, producer.join())
     });
     let summary = match crawl {
@@ -525,10 +534,7 @@ mod tests {
             k(Some(8), "MediaWiki:Gadgets/Foo.json", Some("json")),
             PageKind::JsonDefinition
         );
-        assert_eq!(
-            k(Some(2), "User:A/x.json", Some("json")),
-            PageKind::Skip
-        );
+        assert_eq!(k(Some(2), "User:A/x.json", Some("json")), PageKind::Skip);
         assert_eq!(
             k(Some(2), "User:A/x.js", Some("javascript")),
             PageKind::Code(Language::JavaScript)
