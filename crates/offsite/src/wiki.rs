@@ -58,9 +58,12 @@ pub fn page_kind(namespace: Option<i32>, title: &str, model: Option<&str>) -> Pa
     if in_mediawiki_ns && rest == "Gadgets-definition" {
         return PageKind::LegacyDefinitions;
     }
-    if model == Some("GadgetDefinition")
-        || (in_mediawiki_ns && rest.starts_with("Gadgets/") && rest.ends_with(".json"))
-    {
+    #[expect(
+        clippy::case_sensitive_file_extension_comparisons,
+        reason = "MediaWiki titles are case-sensitive after the first letter: `Gadgets/X.JSON` is no definition"
+    )]
+    let json_title = rest.starts_with("Gadgets/") && rest.ends_with(".json");
+    if model == Some("GadgetDefinition") || (in_mediawiki_ns && json_title) {
         return PageKind::JsonDefinition;
     }
     match model {

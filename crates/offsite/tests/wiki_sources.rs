@@ -4,8 +4,9 @@
 //! read from its dumps and its API.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::fs;
-use std::io::Write;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -43,7 +44,8 @@ fn page(title: &str, ns: i32, id: u64, revs: &[Rev<'_>]) -> String {
             "json" => "application/json",
             _ => "text/x-wiki",
         };
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "    <revision>\n      <id>{}</id>\n      <timestamp>2026-01-0{}T10:00:00Z</timestamp>\n      \
              <contributor>\n        <username>{}</username>\n        <id>{}</id>\n      </contributor>\n      \
              <model>{}</model>\n      <format>{format}</format>\n      \
@@ -55,7 +57,7 @@ fn page(title: &str, ns: i32, id: u64, revs: &[Rev<'_>]) -> String {
             r.model,
             r.text.len(),
             escape(r.text)
-        ));
+        );
     }
     out.push_str("  </page>\n");
     out
@@ -443,17 +445,15 @@ fn graph(args: &[&str]) -> Output {
 fn testbed() -> Option<(PathBuf, String)> {
     let dir = std::env::var_os("OFFSITE_TESTBED_DIR");
     let api = std::env::var("OFFSITE_TEST_API").ok();
-    match (dir, api) {
-        (Some(dir), Some(api)) => Some((PathBuf::from(dir).join("dumps"), api)),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true but OFFSITE_TESTBED_DIR / OFFSITE_TEST_API are unset: run scripts/test"
-            );
-            eprintln!("note: OFFSITE_TESTBED_DIR / OFFSITE_TEST_API unset; testbed tests skipped");
-            None
-        }
+    if let (Some(dir), Some(api)) = (dir, api) {
+        return Some((PathBuf::from(dir).join("dumps"), api));
     }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but OFFSITE_TESTBED_DIR / OFFSITE_TEST_API are unset: run scripts/test"
+    );
+    eprintln!("note: OFFSITE_TESTBED_DIR / OFFSITE_TEST_API unset; testbed tests skipped");
+    None
 }
 
 #[test]
