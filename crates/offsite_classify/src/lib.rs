@@ -132,9 +132,22 @@ impl Classifier {
                     entity: None,
                 }
             }
-            None => Classification {
-                tier: Tier::Unknown,
-                entity: None,
+            None => match load.url.as_deref().and_then(dynamic_subdomain_suffix) {
+                // `'https://' + lang + '.wikipedia.org/'`: which host is a
+                // run-time value, but every candidate is under one registrable
+                // domain. Unless a configured entry lies below that domain
+                // (then the subdomain could be in another tier), they share
+                // its tier.
+                Some(suffix) if !self.index.has_entries_below(&suffix.to_ascii_lowercase()) => {
+                    Classification {
+                        tier: self.tier_of_host(suffix),
+                        entity: entity_of_host(suffix).map(|e| e.name.clone()),
+                    }
+                }
+                _ => Classification {
+                    tier: Tier::Unknown,
+                    entity: None,
+                },
             },
         }
     }
@@ -160,3 +173,17 @@ pub fn registrable_domain(host: &str) -> Option<String> {
 )]
 #[path = "lib_tests.rs"]
 mod tests;
+
+/// For a URL whose host is `${…}.<suffix>` (a run-time subdomain of a known
+/// domain), the suffix, when it is more than an ICANN public suffix (`org`,
+/// `co.uk`): a private suffix such as `toolforge.org` still names one operator.
+fn dynamic_subdomain_suffix(url: &str) -> Option<&str> {
+    let rest = url.split_once("//")?.1;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let suffix = authority
+        .strip_prefix(offsite_model::DYNAMIC)?
+        .strip_prefix('.')?;
+    let suffix = suffix.split(':').next()?;
+    let known = !suffix.contains("${") && !suffix.is_empty();
+    (known && psl::registrable_domain(suffix, psl::Sections::IcannOnly).is_some()).then_some(suffix)
+}

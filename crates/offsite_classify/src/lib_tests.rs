@@ -310,3 +310,38 @@ fn module_loads_are_first_party_even_when_their_names_are_unknown() {
     let script = Load::new(0, 1, "mw.loader.load", Sink::Script);
     assert_eq!(classifier.classify(&script).tier, Tier::Unknown);
 }
+
+#[test]
+fn a_run_time_subdomain_of_a_known_domain_takes_the_domain_tier() {
+    let classifier = Classifier::new(&TierConfig::default()).unwrap();
+    let tier = |url: &str| {
+        let load = Load::new(0, 1, "$.get", Sink::Xhr).with_url(url);
+        assert_eq!(load.host, None, "{url} has no known host");
+        classifier.classify(&load).tier
+    };
+    assert_eq!(
+        tier("https://${…}.wikipedia.org/w/api.php"),
+        Tier::FirstParty
+    );
+    assert_eq!(tier("//${…}.toolforge.org/api"), Tier::Wmcs);
+    assert_eq!(tier("https://${…}.example.com/x"), Tier::ThirdParty);
+    // Not a registrable domain, or nothing known: no guess.
+    assert_eq!(tier("https://${…}.org/x"), Tier::Unknown);
+    assert_eq!(tier("https://${…}/x"), Tier::Unknown);
+    assert_eq!(tier("https://a${…}.example.com/x"), Tier::Unknown);
+}
+
+#[test]
+fn a_run_time_subdomain_is_unknown_when_an_entry_lies_below_the_domain() {
+    let config = TierConfig {
+        wmcs: vec!["tools.example.org".to_owned()],
+        ..TierConfig::default()
+    };
+    let classifier = Classifier::new(&config).unwrap();
+    // `${…}` could be `tools` (WMCS) or anything else (third party).
+    let load = Load::new(0, 1, "fetch", Sink::Fetch).with_url("https://${…}.example.org/");
+    assert_eq!(classifier.classify(&load).tier, Tier::Unknown);
+    // Below the WMCS entry itself every candidate is WMCS.
+    let load = Load::new(0, 1, "fetch", Sink::Fetch).with_url("https://${…}.tools.example.org/");
+    assert_eq!(classifier.classify(&load).tier, Tier::Wmcs);
+}

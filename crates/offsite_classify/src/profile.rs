@@ -189,6 +189,15 @@ impl DomainIndex {
         Ok(())
     }
 
+    /// Is any entry strictly below `domain` (`tools.example.org` below
+    /// `example.org`)? Then a run-time subdomain of `domain` could be in
+    /// another tier. Linear, but the lists hold tens of entries and this is
+    /// asked only for URLs whose host is partly unknown.
+    pub(crate) fn has_entries_below(&self, domain: &str) -> bool {
+        let tail = format!(".{domain}");
+        self.rules.keys().any(|k| k.ends_with(&tail))
+    }
+
     fn insert(&mut self, domain: String, rule: Rule) {
         let rules = self.rules.entry(domain).or_default();
         if !rules.contains(&rule) {
