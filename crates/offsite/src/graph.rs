@@ -169,6 +169,7 @@ fn read_files(paths: &[PathBuf], linter: &Linter, pool: &rayon::ThreadPool) -> R
         wiki: WikiId::new("localhost"),
         namespaces: Namespaces::english(),
         api: None,
+        notes: Vec::new(),
     };
     wiki::collect(results.into_iter(), &mut scan);
     Ok(scan)

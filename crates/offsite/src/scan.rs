@@ -51,6 +51,11 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         }
         let pool = thread_pool(args.threads)?;
         let scan = crate::wiki::read(&args.wiki, &linter, &pool)?;
+        if args.verbose {
+            for note in &scan.notes {
+                eprintln!("offsite: {note}");
+            }
+        }
         return finish(args, scan.report, fail_on, started);
     }
 
@@ -127,8 +132,9 @@ fn finish(
     render(args, &report)?;
     if args.verbose {
         eprintln!(
-            "offsite: scanned {} files in {:.2?}",
+            "offsite: scanned {} {} in {:.2?}",
             report.files_scanned,
+            if args.wiki.is_set() { "pages" } else { "files" },
             started.elapsed()
         );
     }

@@ -177,6 +177,8 @@ pub struct WikiScan {
     pub namespaces: Namespaces,
     /// The live wiki's client, for gadget usage figures.
     pub api: Option<ApiOptionsUsed>,
+    /// What was read, for `--verbose`.
+    pub notes: Vec<String>,
 }
 
 /// The options a crawl used, to ask the same wiki more questions.
@@ -254,9 +256,30 @@ fn read_dump(
         wiki: wiki_id(&host_of(&site.base), &site.dbname),
         namespaces: dump_namespaces(&site),
         api: None,
+        notes: Vec::new(),
     };
     collect(results.into_iter(), &mut scan);
-    for warning in dump.summary().warnings {
+    let summary = dump.summary();
+    scan.notes.push(format!(
+        "{dump_name}: export {} ({}{}), {} pages, {} revisions, {} pages wanted, {} bytes of XML{}",
+        summary.export_version,
+        summary.compression,
+        if summary.parallel {
+            ", parallel multistream"
+        } else {
+            ""
+        },
+        summary.pages_seen,
+        summary.revisions_seen,
+        summary.pages_wanted,
+        summary.decompressed_bytes,
+        if summary.partial.is_some() {
+            " (partial)"
+        } else {
+            ""
+        },
+    ));
+    for warning in summary.warnings {
         scan.report.diagnostics.push(Diagnostic {
             source: Source::file(dump_name.clone()),
             line: None,
@@ -459,7 +482,23 @@ fn read_api(
         wiki: wiki_id(&host_of(&site.server), &site.wiki_id),
         namespaces: api_namespaces(&site),
         api: Some(ApiOptionsUsed { options }),
+        notes: vec![format!(
+            "{url}: {} pages listed, {} fetched, {} analysed this run ({} over the checkpoint), {} requests{}",
+            summary.listed,
+            summary.fetched,
+            summary.delivered,
+            summary.delivered_total,
+            summary.requests,
+            if summary.complete { "" } else { ", incomplete" },
+        )],
     };
+    if !summary.removed.is_empty() {
+        let titles: Vec<&str> = summary.removed.iter().map(|r| r.title.as_str()).collect();
+        scan.notes.push(format!(
+            "deleted or moved away since then: {}",
+            titles.join(", ")
+        ));
+    }
     let delivered = summary.delivered;
     collect(results.into_iter(), &mut scan);
     if let Some(e) = summary.error {
@@ -472,16 +511,17 @@ fn read_api(
             "give --checkpoint FILE to resume later"
         };
         scan.report.diagnostics.push(Diagnostic {
+            // The API URL stands where a file path would: it is what failed.
             source: Source {
+                path: Some(url.to_owned()),
                 wiki: Some(wiki_name),
-                title: Some(url.to_owned()),
                 ..Source::default()
             },
             line: None,
             column: None,
             kind: "api-error".to_owned(),
             message: format!(
-                "the crawl stopped after {delivered} pages: {e}; the pages read are reported ({resume})"
+                "the crawl stopped early: {e}; the {delivered} page(s) read before it are reported ({resume})"
             ),
         });
     }

@@ -519,3 +519,93 @@ fn testbed_graph_shows_the_user_script_chain() {
         assert!(text.contains("exposure: "), "{text}");
     }
 }
+
+/// A fake `api.php` on loopback: answers each connection with the next
+/// scripted `(status, content type, body)`, then 404s. Returns the URL.
+fn fake_api(replies: Vec<(u16, &'static str, String)>) -> String {
+    use std::io::Read as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "http://{}/w/api.php",
+        listener.local_addr().expect("address")
+    );
+    std::thread::spawn(move || {
+        let mut replies = replies.into_iter();
+        for conn in listener.incoming() {
+            let Ok(mut sock) = conn else { return };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // GET requests: the headers end the request.
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let (status, ctype, body) =
+                replies
+                    .next()
+                    .unwrap_or((404, "text/plain", "no more replies".to_owned()));
+            let head = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = sock.write_all(head.as_bytes());
+            let _ = sock.write_all(body.as_bytes());
+        }
+    });
+    url
+}
+
+const FAKE_SITEINFO: &str = r#"{"batchcomplete":true,"query":{"general":{"wikiid":"fakewiki","sitename":"Fake","server":"http://127.0.0.1","servername":"127.0.0.1","scriptpath":"/w","script":"/w/index.php","articlepath":"/wiki/$1","generator":"MediaWiki 1.39.0"},"namespaces":{"0":{"id":0,"name":""},"2":{"id":2,"name":"User","canonical":"User"}}}}"#;
+
+#[test]
+fn api_error_mid_crawl_keeps_the_pages_read() {
+    let list = r#"{"continue":{"gapcontinue":"B.js","continue":"gapcontinue||"},"query":{"pages":[{"pageid":1,"ns":2,"title":"User:A/a.js","contentmodel":"javascript"}]}}"#;
+    let fetch = r#"{"batchcomplete":true,"query":{"pages":[{"pageid":1,"ns":2,"title":"User:A/a.js","revisions":[{"revid":11,"timestamp":"2026-01-01T00:00:00Z","user":"A","sha1":"ab","slots":{"main":{"contentmodel":"javascript","contentformat":"text/javascript","content":"mw.loader.load('https://x.example/a.js');"}}}]}]}}"#;
+    let json = "application/json; charset=utf-8";
+    let url = fake_api(vec![
+        (200, json, FAKE_SITEINFO.to_owned()),
+        (200, json, list.to_owned()),
+        (200, json, fetch.to_owned()),
+        // A 400 HTML page is not retried: the crawl ends here.
+        (400, "text/html", "<title>Bad request</title>".to_owned()),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (report, code) = scan_json(
+        &[
+            "--wiki",
+            &url,
+            "--namespace",
+            "2",
+            "--contact",
+            "t@example.org",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 1, "exit follows the findings: {report:#}");
+    let loads = report["loads"].as_array().expect("loads");
+    assert_eq!(loads.len(), 1, "{report:#}");
+    assert_eq!(loads[0]["source"]["title"], "User:A/a.js");
+    assert_eq!(loads[0]["source"]["wiki"], "fakewiki");
+    assert_eq!(loads[0]["source"]["revision"], 11);
+    assert_eq!(loads[0]["source"]["user"], "A");
+    let errors = diagnostics_of_kind(&report, "api-error");
+    assert_eq!(errors.len(), 1, "{report:#}");
+    let message = errors[0]["message"].as_str().expect("message");
+    assert!(message.contains("1 page(s) read"), "{message}");
+    assert_eq!(errors[0]["source"]["path"], url.as_str());
+}
+
+#[test]
+fn api_that_answers_nothing_usable_exits_2() {
+    let url = fake_api(vec![(400, "text/html", "<title>nope</title>".to_owned())]);
+    let out = offsite()
+        .args(["scan", "--no-config", "--wiki", &url])
+        .env("OFFSITE_CONTACT", "t@example.org")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("site info"), "{err}");
+}
