@@ -501,6 +501,31 @@ fn read_api(
     }
     let delivered = summary.delivered;
     collect(results.into_iter(), &mut scan);
+    if let Some(cp) = checkpoint
+        && summary.delivered_total > delivered
+    {
+        // The crawl library resumes where the checkpoint stopped; the loads of
+        // earlier runs live only in those runs' reports.
+        let earlier = summary.delivered_total - delivered;
+        let message = if delivered == 0 && summary.complete {
+            format!(
+                "{}: this checkpoint is of a finished crawl ({earlier} pages read by earlier runs); nothing was read now. Delete it to crawl again.",
+                cp.display()
+            )
+        } else {
+            format!(
+                "{}: resumed; this report covers the {delivered} page(s) read now, not the {earlier} read by earlier runs",
+                cp.display()
+            )
+        };
+        scan.report.diagnostics.push(Diagnostic {
+            source: Source::file(cp.display().to_string()),
+            line: None,
+            column: None,
+            kind: "checkpoint".to_owned(),
+            message,
+        });
+    }
     if let Some(e) = summary.error {
         if delivered == 0 && summary.delivered_total == 0 {
             return Err(e).with_context(|| format!("{url}: nothing could be read"));
