@@ -488,6 +488,24 @@ fn testbed_dumps_and_api_agree() {
         expected,
         "the API differs from current.xml"
     );
+
+    // A finished checkpoint reads nothing and says so instead of a clean report.
+    let cp = dir.path().join("crawl.json");
+    let cp = cp.to_str().expect("utf-8");
+    let contact = "offsite-tests@example.org";
+    let live_args = ["--wiki", &api, "--contact", contact, "--checkpoint", cp];
+    let (first, _) = scan_json(&live_args, dir.path());
+    assert_eq!(load_set(&first), expected);
+    let (again, _) = scan_json(&live_args, dir.path());
+    assert!(load_set(&again).is_empty());
+    let notes = diagnostics_of_kind(&again, "checkpoint");
+    assert_eq!(notes.len(), 1, "{again:#}");
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("finished crawl")),
+        "{again:#}"
+    );
 }
 
 #[test]
