@@ -627,3 +627,54 @@ fn api_that_answers_nothing_usable_exits_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("site info"), "{err}");
 }
+
+#[test]
+fn graph_reads_pages_from_files_named_by_title() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        (
+            "User:Dana%2Fcommon.js",
+            "importScript( 'User:Eve/helper.js' );\n",
+        ),
+        (
+            "User:Eve%2Fhelper.js",
+            "mw.loader.load( 'https://helper.example.net/h.js' );\n",
+        ),
+        (
+            "MediaWiki:Gadgets-definition",
+            "* Helper[ResourceLoader]|Helper.js\n* broken line\n",
+        ),
+        (
+            "MediaWiki:Gadget-Helper.js",
+            "importScript( 'User:Eve/helper.js' );\n",
+        ),
+    ];
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("write");
+    }
+    let out = offsite()
+        .args(["graph", "--no-config", "--page", "User:Eve/helper.js"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let chains: Vec<&str> = text.lines().filter(|l| l.contains(" → ")).collect();
+    assert_eq!(
+        chains,
+        [
+            "User:Dana/common.js → User:Eve/helper.js",
+            "gadget:Helper → MediaWiki:Gadget-Helper.js → User:Eve/helper.js"
+        ],
+        "{text}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("gadget-definition"),
+        "the broken line is reported: {err}"
+    );
+}
