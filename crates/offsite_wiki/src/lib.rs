@@ -12,6 +12,11 @@
 //!   points MediaWiki loads by itself, depths, cycles, chains, DOT and JSON.
 //! - [`exposure`]: who runs each page (every reader, logged-in users, N users,
 //!   nobody) and a [`RankKey`] to sort findings by exposure × sink × consent.
+//! - [`provenance`]: from a page's revision history, when each host arrived,
+//!   who added it and whether it is still there.
+//! - [`inventory`]: the table of every non-first-party load per page and
+//!   host, with its gadget, exposure and provenance, as JSON, CSV or a
+//!   wikitext table, plus a roll-up per host.
 //!
 //! This crate is pure: no I/O, no network, no JavaScript parsing. The caller
 //! scans pages with `offsite_detect`, fetches gadget usage figures, and hands
@@ -20,6 +25,8 @@
 pub mod definition;
 pub mod exposure;
 pub mod graph;
+pub mod inventory;
+pub mod provenance;
 pub mod title;
 
 pub use definition::{
@@ -32,6 +39,11 @@ pub use exposure::{
 pub use graph::{
     Edge, EdgeKind, EntryKind, GraphInput, ImportGraph, LoadRef, Node, PageLoads, WikiId,
 };
+pub use inventory::{
+    HostRollup, Inventory, InventoryRow, PageExposures, exposure_label, inventory, inventory_host,
+    inventory_hosts,
+};
+pub use provenance::{HostProvenance, ProvenanceTracker, RevisionMeta};
 pub use title::{Namespace, Namespaces, Title, normalize_title};
 
 /// Entry point for a cargo-fuzz target: any bytes through both definition
