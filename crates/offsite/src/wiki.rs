@@ -7,23 +7,19 @@
 //! become diagnostics and the pages read before them are kept; only a source
 //! that yields nothing usable at all is an error.
 
-use std::ops::ControlFlow;
-use std::path::Path;
-use std::sync::mpsc;
+mod api;
+mod dump;
 
-use anyhow::{Context, Result, bail};
-use offsite_api::{ApiClient, ClientOptions, WikiPage};
-use offsite_dump::{DumpError, DumpOptions, DumpPage, SiteInfo as DumpSiteInfo};
+use anyhow::{Result, bail};
+use offsite_api::ClientOptions;
 use offsite_model::{Diagnostic, Language, Report, Source};
 use offsite_rules::{FileReport, Linter};
-use offsite_wiki::{GadgetDefinition, LoadRef, Namespace, Namespaces, PageLoads, WikiId};
+use offsite_wiki::{GadgetDefinition, LoadRef, Namespaces, PageLoads, WikiId};
 use rayon::ThreadPool;
-use rayon::prelude::*;
+
+pub use api::gadget_usage;
 
 use crate::cli::WikiSourceArgs;
-
-/// Environment variable that stands in for `--contact`.
-pub const CONTACT_ENV: &str = "OFFSITE_CONTACT";
 
 /// One page's text and where it came from.
 pub struct PageText {
@@ -189,9 +185,9 @@ pub struct ApiOptionsUsed {
 /// Reads the dump or crawls the wiki named in `args` and analyses every page.
 pub fn read(args: &WikiSourceArgs, linter: &Linter, pool: &ThreadPool) -> Result<WikiScan> {
     if let Some(path) = &args.dump {
-        read_dump(path, args.dump_index.as_deref(), linter, pool)
+        dump::read_dump(path, args.dump_index.as_deref(), linter, pool)
     } else if let Some(url) = &args.wiki {
-        read_api(url, args, linter, pool)
+        api::read_api(url, args, linter, pool)
     } else {
         bail!("no wiki source: give --dump FILE or --wiki API_URL")
     }
@@ -222,152 +218,6 @@ pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut WikiScan) {
     scan.pages.sort_by(|a, b| a.title.cmp(&b.title));
 }
 
-fn read_dump(
-    path: &Path,
-    index: Option<&Path>,
-    linter: &Linter,
-    pool: &ThreadPool,
-) -> Result<WikiScan> {
-    let options = DumpOptions {
-        threads: pool.current_num_threads().max(1),
-        index: index.map(Path::to_path_buf),
-        ..DumpOptions::default()
-    };
-    // An error here means nothing usable was read: not a dump, an unknown
-    // version, or damage before the end of `<siteinfo>`.
-    let mut dump = offsite_dump::open(path, &options)?;
-    let site = dump.site_info().clone();
-    let wiki_name = if site.dbname.is_empty() {
-        site.base.clone()
-    } else {
-        site.dbname.clone()
-    };
-    let dump_name = path.display().to_string();
-    let results: Vec<PageResult> = pool.install(|| {
-        (&mut dump)
-            .par_bridge()
-            .map(|item| analyse(linter, dump_item(item, &wiki_name, &dump_name)))
-            .collect()
-    });
-    let mut scan = WikiScan {
-        report: Report::default(),
-        gadgets: Vec::new(),
-        pages: Vec::new(),
-        wiki: wiki_id(&host_of(&site.base), &site.dbname),
-        namespaces: dump_namespaces(&site),
-        api: None,
-        notes: Vec::new(),
-    };
-    collect(results.into_iter(), &mut scan);
-    let summary = dump.summary();
-    scan.notes.push(format!(
-        "{dump_name}: export {} ({}{}), {} pages, {} revisions, {} pages wanted, {} bytes of XML{}",
-        summary.export_version,
-        summary.compression,
-        if summary.parallel {
-            ", parallel multistream"
-        } else {
-            ""
-        },
-        summary.pages_seen,
-        summary.revisions_seen,
-        summary.pages_wanted,
-        summary.decompressed_bytes,
-        if summary.partial.is_some() {
-            " (partial)"
-        } else {
-            ""
-        },
-    ));
-    for warning in summary.warnings {
-        scan.report.diagnostics.push(Diagnostic {
-            source: Source::file(dump_name.clone()),
-            line: None,
-            column: None,
-            kind: "dump-warning".to_owned(),
-            message: warning,
-        });
-    }
-    Ok(scan)
-}
-
-/// The latest revision of a wanted page, or the error as a diagnostic.
-fn dump_item(item: Result<DumpPage, DumpError>, wiki: &str, dump_name: &str) -> Item {
-    let page = match item {
-        Ok(page) => page,
-        Err(e) => {
-            return Item::Problem(Diagnostic {
-                source: Source::file(dump_name),
-                line: None,
-                column: None,
-                kind: "dump-error".to_owned(),
-                // The message names the file and the byte offset.
-                message: e.to_string(),
-            });
-        }
-    };
-    let DumpPage { header, revisions } = page;
-    let Some(rev) = revisions.into_iter().last() else {
-        return Item::Skip;
-    };
-    let source = Source {
-        path: None,
-        wiki: Some(wiki.to_owned()),
-        title: Some(header.title),
-        namespace: Some(header.ns),
-        page_id: Some(header.id),
-        revision: Some(rev.id),
-        timestamp: Some(rev.timestamp),
-        user: rev.user.or(rev.ip),
-        content_model: rev.model,
-    };
-    match rev.text {
-        Some(text) => Item::Page(PageText { source, text }),
-        // Deleted or suppressed text (or a stub dump): nothing to analyse.
-        None => Item::Skip,
-    }
-}
-
-fn dump_namespaces(site: &DumpSiteInfo) -> Namespaces {
-    if site.namespaces.is_empty() {
-        return Namespaces::english();
-    }
-    let english = Namespaces::english();
-    let case_sensitive = site.case == "case-sensitive";
-    Namespaces::new(
-        site.namespaces
-            .iter()
-            .map(|(&id, name)| Namespace {
-                id,
-                name: name.clone(),
-                canonical: english.name_of(id).map(str::to_owned),
-                aliases: Vec::new(),
-                case_sensitive,
-            })
-            .collect(),
-    )
-}
-
-fn api_namespaces(site: &offsite_api::SiteInfo) -> Namespaces {
-    if site.namespaces.is_empty() {
-        return Namespaces::english();
-    }
-    Namespaces::new(
-        site.namespaces
-            .iter()
-            .filter_map(|n| {
-                Some(Namespace {
-                    id: i32::try_from(n.id).ok()?,
-                    name: n.name.clone(),
-                    canonical: n.canonical.clone(),
-                    aliases: Vec::new(),
-                    case_sensitive: false,
-                })
-            })
-            .collect(),
-    )
-}
-
 /// The host of a URL (`http://127.0.0.1:8091/index.php/Main_Page`,
 /// `//en.wikipedia.org`), lower-case, port kept for the graph to drop.
 pub fn host_of(url: &str) -> String {
@@ -377,7 +227,7 @@ pub fn host_of(url: &str) -> String {
     host.to_ascii_lowercase()
 }
 
-fn wiki_id(host: &str, dbname: &str) -> WikiId {
+pub(crate) fn wiki_id(host: &str, dbname: &str) -> WikiId {
     let wikimedia = [
         "wikipedia.org",
         "wikimedia.org",
@@ -399,192 +249,6 @@ fn wiki_id(host: &str, dbname: &str) -> WikiId {
     let mut id = WikiId::new(host);
     id.dbname = (!dbname.is_empty()).then(|| dbname.to_owned());
     id
-}
-
-/// `--contact`, else `OFFSITE_CONTACT`.
-pub fn contact(args: &WikiSourceArgs) -> Result<String> {
-    let from_env = std::env::var(CONTACT_ENV).ok();
-    match args.contact.clone().or(from_env) {
-        Some(c) if !c.trim().is_empty() => Ok(c),
-        _ => bail!(
-            "--wiki needs --contact EMAIL_OR_URL (or the {CONTACT_ENV} environment variable): \
-             wikis ask crawlers for a User-Agent that says how to reach whoever runs them"
-        ),
-    }
-}
-
-pub fn client_options(url: &str, args: &WikiSourceArgs) -> Result<ClientOptions> {
-    let mut options = ClientOptions::new(url, contact(args)?);
-    if !args.namespaces.is_empty() {
-        options.namespaces.clone_from(&args.namespaces);
-    }
-    Ok(options)
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the HTTP runtime")
-}
-
-fn read_api(
-    url: &str,
-    args: &WikiSourceArgs,
-    linter: &Linter,
-    pool: &ThreadPool,
-) -> Result<WikiScan> {
-    let options = client_options(url, args)?;
-    let client = ApiClient::new(options.clone()).with_context(|| format!("--wiki {url}"))?;
-    let rt = runtime()?;
-    let site = rt
-        .block_on(client.site_info())
-        .with_context(|| format!("{url}: cannot read the site info"))?;
-    let wiki_name = if site.wiki_id.is_empty() {
-        site.server.clone()
-    } else {
-        site.wiki_id.clone()
-    };
-    let checkpoint = args.checkpoint.as_deref();
-    let since = args.since.as_deref();
-    // Analysis keeps up with the serial crawl; the bound only stops a slow
-    // machine from piling up page texts.
-    let (tx, rx) = mpsc::sync_channel::<Item>(pool.current_num_threads() * 2 + 2);
-    let (results, crawl) = std::thread::scope(|s| {
-        let wiki_name = &wiki_name;
-        let client = &client;
-        let producer = s.spawn(move || {
-            rt.block_on(offsite_api::crawl_with(client, checkpoint, since, |page| {
-                match tx.send(Item::Page(api_page(page, wiki_name))) {
-                    Ok(()) => ControlFlow::Continue(()),
-                    // The analysing side is gone: stop crawling.
-                    Err(_) => ControlFlow::Break(()),
-                }
-            }))
-        });
-        let results: Vec<PageResult> = pool.install(|| {
-            rx.into_iter()
-                .par_bridge()
-                .map(|i| analyse(linter, i))
-                .collect()
-        });
-        (results, producer.join())
-    });
-    let summary = match crawl {
-        Ok(Ok(summary)) => summary,
-        Ok(Err(e)) => return Err(e).with_context(|| format!("{url}: the crawl could not start")),
-        Err(_) => bail!("{url}: the crawl thread panicked"),
-    };
-    let mut scan = WikiScan {
-        report: Report::default(),
-        gadgets: Vec::new(),
-        pages: Vec::new(),
-        wiki: wiki_id(&host_of(&site.server), &site.wiki_id),
-        namespaces: api_namespaces(&site),
-        api: Some(ApiOptionsUsed { options }),
-        notes: vec![format!(
-            "{url}: {} pages listed, {} fetched, {} analysed this run ({} over the checkpoint), {} requests{}",
-            summary.listed,
-            summary.fetched,
-            summary.delivered,
-            summary.delivered_total,
-            summary.requests,
-            if summary.complete { "" } else { ", incomplete" },
-        )],
-    };
-    if !summary.removed.is_empty() {
-        let titles: Vec<&str> = summary.removed.iter().map(|r| r.title.as_str()).collect();
-        scan.notes.push(format!(
-            "deleted or moved away since then: {}",
-            titles.join(", ")
-        ));
-    }
-    let delivered = summary.delivered;
-    collect(results.into_iter(), &mut scan);
-    if let Some(cp) = checkpoint
-        && summary.delivered_total > delivered
-    {
-        // The crawl library resumes where the checkpoint stopped; the loads of
-        // earlier runs live only in those runs' reports.
-        let earlier = summary.delivered_total - delivered;
-        let message = if delivered == 0 && summary.complete {
-            format!(
-                "{}: this checkpoint is of a finished crawl ({earlier} pages read by earlier runs); nothing was read now. Delete it to crawl again.",
-                cp.display()
-            )
-        } else {
-            format!(
-                "{}: resumed; this report covers the {delivered} page(s) read now, not the {earlier} read by earlier runs",
-                cp.display()
-            )
-        };
-        scan.report.diagnostics.push(Diagnostic {
-            source: Source::file(cp.display().to_string()),
-            line: None,
-            column: None,
-            kind: "checkpoint".to_owned(),
-            message,
-        });
-    }
-    if let Some(e) = summary.error {
-        if delivered == 0 && summary.delivered_total == 0 {
-            return Err(e).with_context(|| format!("{url}: nothing could be read"));
-        }
-        let resume = if checkpoint.is_some() {
-            "run again with the same --checkpoint to resume"
-        } else {
-            "give --checkpoint FILE to resume later"
-        };
-        scan.report.diagnostics.push(Diagnostic {
-            // The API URL stands where a file path would: it is what failed.
-            source: Source {
-                path: Some(url.to_owned()),
-                wiki: Some(wiki_name),
-                ..Source::default()
-            },
-            line: None,
-            column: None,
-            kind: "api-error".to_owned(),
-            message: format!(
-                "the crawl stopped early: {e}; the {delivered} page(s) read before it are reported ({resume})"
-            ),
-        });
-    }
-    Ok(scan)
-}
-
-fn api_page(page: WikiPage, wiki: &str) -> PageText {
-    PageText {
-        source: Source {
-            path: None,
-            wiki: Some(wiki.to_owned()),
-            title: Some(page.title),
-            namespace: i32::try_from(page.ns).ok(),
-            page_id: Some(page.page_id),
-            revision: Some(page.revision),
-            timestamp: Some(page.timestamp),
-            user: page.user,
-            content_model: Some(page.content_model),
-        },
-        text: page.text,
-    }
-}
-
-/// Gadget usage figures of a live wiki, for exposure. Failures mean "unknown":
-/// the graph still draws, non-default gadgets just count 0 users.
-pub fn gadget_usage(options: &ClientOptions) -> Result<Vec<offsite_wiki::GadgetUsage>> {
-    let client = ApiClient::new(options.clone())?;
-    let rt = runtime()?;
-    let list = rt.block_on(client.gadget_usage())?;
-    Ok(list
-        .entries
-        .into_iter()
-        .map(|u| offsite_wiki::GadgetUsage {
-            gadget: u.gadget,
-            users: u.users,
-            active_users: u.active_users.unwrap_or(0),
-        })
-        .collect())
 }
 
 #[cfg(test)]

@@ -175,10 +175,21 @@ fn dump_parts() -> [String; 3] {
             text: "{\"url\": \"https://json.example.com/x.js\"}",
         }],
     );
+    let json_def = page(
+        "MediaWiki:Gadgets/Bad.json",
+        8,
+        32,
+        &[Rev {
+            id: 330,
+            user: "Admin",
+            model: "GadgetDefinition",
+            text: "{\"settings\": {\"default\": \"yes\"}, \"module\": {\"pages\": [\"Bad.js\"]}}",
+        }],
+    );
     [
         format!("{HEADER}{maps}"),
         format!("{alice}{bob}"),
-        format!("{css}{defs}{main}{settings}</mediawiki>\n"),
+        format!("{css}{defs}{json_def}{main}{settings}</mediawiki>\n"),
     ]
 }
 
@@ -293,9 +304,22 @@ fn dump_pages_become_sources_with_their_latest_revision() {
     }
 
     let broken = diagnostics_of_kind(&report, "gadget-definition");
-    assert_eq!(broken.len(), 1, "{report:#}");
-    assert_eq!(broken[0]["line"], 6);
-    assert_eq!(broken[0]["source"]["title"], "MediaWiki:Gadgets-definition");
+    assert_eq!(broken.len(), 2, "{report:#}");
+    let legacy = broken
+        .iter()
+        .find(|d| d["source"]["title"] == "MediaWiki:Gadgets-definition")
+        .expect("the malformed line");
+    assert_eq!(legacy["line"], 6);
+    let json = broken
+        .iter()
+        .find(|d| d["source"]["title"] == "MediaWiki:Gadgets/Bad.json")
+        .expect("the malformed JSON definition");
+    assert!(
+        json["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("settings.default")),
+        "{json:#}"
+    );
     assert!(diagnostics_of_kind(&report, "dump-error").is_empty());
 }
 

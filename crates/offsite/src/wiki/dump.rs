@@ -1,0 +1,139 @@
+//! Pages from an XML dump: the latest revision of every wanted page.
+
+use std::path::Path;
+
+use anyhow::Result;
+use offsite_dump::{DumpError, DumpOptions, DumpPage, SiteInfo as DumpSiteInfo};
+use offsite_model::{Diagnostic, Report, Source};
+use offsite_rules::Linter;
+use offsite_wiki::{Namespace, Namespaces};
+use rayon::ThreadPool;
+use rayon::prelude::*;
+
+use super::{Item, PageResult, PageText, WikiScan, analyse, collect, host_of, wiki_id};
+
+pub fn read_dump(
+    path: &Path,
+    index: Option<&Path>,
+    linter: &Linter,
+    pool: &ThreadPool,
+) -> Result<WikiScan> {
+    let options = DumpOptions {
+        threads: pool.current_num_threads().max(1),
+        index: index.map(Path::to_path_buf),
+        ..DumpOptions::default()
+    };
+    // An error here means nothing usable was read: not a dump, an unknown
+    // version, or damage before the end of `<siteinfo>`.
+    let mut dump = offsite_dump::open(path, &options)?;
+    let site = dump.site_info().clone();
+    let wiki_name = if site.dbname.is_empty() {
+        site.base.clone()
+    } else {
+        site.dbname.clone()
+    };
+    let dump_name = path.display().to_string();
+    let results: Vec<PageResult> = pool.install(|| {
+        (&mut dump)
+            .par_bridge()
+            .map(|item| analyse(linter, dump_item(item, &wiki_name, &dump_name)))
+            .collect()
+    });
+    let mut scan = WikiScan {
+        report: Report::default(),
+        gadgets: Vec::new(),
+        pages: Vec::new(),
+        wiki: wiki_id(&host_of(&site.base), &site.dbname),
+        namespaces: dump_namespaces(&site),
+        api: None,
+        notes: Vec::new(),
+    };
+    collect(results.into_iter(), &mut scan);
+    let summary = dump.summary();
+    scan.notes.push(format!(
+        "{dump_name}: export {} ({}{}), {} pages, {} revisions, {} pages wanted, {} bytes of XML{}",
+        summary.export_version,
+        summary.compression,
+        if summary.parallel {
+            ", parallel multistream"
+        } else {
+            ""
+        },
+        summary.pages_seen,
+        summary.revisions_seen,
+        summary.pages_wanted,
+        summary.decompressed_bytes,
+        if summary.partial.is_some() {
+            " (partial)"
+        } else {
+            ""
+        },
+    ));
+    for warning in summary.warnings {
+        scan.report.diagnostics.push(Diagnostic {
+            source: Source::file(dump_name.clone()),
+            line: None,
+            column: None,
+            kind: "dump-warning".to_owned(),
+            message: warning,
+        });
+    }
+    Ok(scan)
+}
+
+/// The latest revision of a wanted page, or the error as a diagnostic.
+fn dump_item(item: Result<DumpPage, DumpError>, wiki: &str, dump_name: &str) -> Item {
+    let page = match item {
+        Ok(page) => page,
+        Err(e) => {
+            return Item::Problem(Diagnostic {
+                source: Source::file(dump_name),
+                line: None,
+                column: None,
+                kind: "dump-error".to_owned(),
+                // The message names the file and the byte offset.
+                message: e.to_string(),
+            });
+        }
+    };
+    let DumpPage { header, revisions } = page;
+    let Some(rev) = revisions.into_iter().last() else {
+        return Item::Skip;
+    };
+    let source = Source {
+        path: None,
+        wiki: Some(wiki.to_owned()),
+        title: Some(header.title),
+        namespace: Some(header.ns),
+        page_id: Some(header.id),
+        revision: Some(rev.id),
+        timestamp: Some(rev.timestamp),
+        user: rev.user.or(rev.ip),
+        content_model: rev.model,
+    };
+    match rev.text {
+        Some(text) => Item::Page(PageText { source, text }),
+        // Deleted or suppressed text (or a stub dump): nothing to analyse.
+        None => Item::Skip,
+    }
+}
+
+fn dump_namespaces(site: &DumpSiteInfo) -> Namespaces {
+    if site.namespaces.is_empty() {
+        return Namespaces::english();
+    }
+    let english = Namespaces::english();
+    let case_sensitive = site.case == "case-sensitive";
+    Namespaces::new(
+        site.namespaces
+            .iter()
+            .map(|(&id, name)| Namespace {
+                id,
+                name: name.clone(),
+                canonical: english.name_of(id).map(str::to_owned),
+                aliases: Vec::new(),
+                case_sensitive,
+            })
+            .collect(),
+    )
+}
