@@ -23,7 +23,9 @@
 //! The host roll-up ([`HostRollup`]) gives each host its widest exposure and
 //! the *largest* user count of its rows, not the sum: the same people tend
 //! to run several gadgets, so a sum would count them again and again, while
-//! the largest count is a floor on how many people reach the host.
+//! the largest count is a floor on how many people reach the host. When any
+//! row of the host runs for every reader or a logged-in group (no count),
+//! the host's count is `None` too: a number would understate it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -124,7 +126,8 @@ pub struct HostRollup {
     pub directives: Vec<Directive>,
     /// The widest exposure of its rows.
     pub exposure: Exposure,
-    /// The largest `exposed_users` of its rows (see the module docs).
+    /// The largest `exposed_users` of its rows; `None` when any row has
+    /// none (see the module docs).
     pub exposed_users: Option<u64>,
     /// The earliest `introduced` timestamp of its rows.
     pub first_seen: Option<String>,
@@ -269,6 +272,7 @@ fn roll_up(rows: &[InventoryRow]) -> Vec<HostRollup> {
             Some(w) => format!("{w}:{}", row.page),
             None => row.page.clone(),
         };
+        let first = !by_host.contains_key(row.host.as_str());
         let r = by_host.entry(&row.host).or_insert_with(|| HostRollup {
             host: row.host.clone(),
             tier: row.tier,
@@ -287,7 +291,13 @@ fn roll_up(rows: &[InventoryRow]) -> Vec<HostRollup> {
         r.pages.push(page);
         r.gadgets.extend(row.gadget.clone());
         r.directives.push(row.directive);
-        r.exposed_users = r.exposed_users.max(row.exposed_users);
+        // A row read by every reader or a logged-in group has no count, and
+        // any count would understate it: the host's count is then unknown too.
+        r.exposed_users = match (first, r.exposed_users, row.exposed_users) {
+            (true, _, n) => n,
+            (false, Some(a), Some(b)) => Some(a.max(b)),
+            (false, _, _) => None,
+        };
         if let Some(rev) = &row.introduced
             && r.first_seen.as_ref().is_none_or(|t| rev.timestamp < *t)
         {
@@ -316,6 +326,7 @@ pub fn exposure_label(exposure: &Exposure) -> String {
     match exposure {
         Exposure::EveryReader => "every reader".to_owned(),
         Exposure::Nobody => "nobody".to_owned(),
+        Exposure::Users { count: 1 } => "1 user".to_owned(),
         Exposure::Users { count } => format!("{count} users"),
         Exposure::LoggedIn { rights, groups } => {
             let mut parts = Vec::new();
@@ -449,8 +460,9 @@ fn write_table<W: io::Write, const N: usize>(
     Ok(())
 }
 
-/// Wikitext for one table cell. Host names, numbers and our own keywords
-/// pass as they are; anything else goes inside `<nowiki>`, which turns off
+/// Wikitext for one table cell. Host names, numbers, our own keywords and
+/// words separated by spaces pass as they are (no `ISBN`, `RFC` or `PMID`,
+/// which start magic links); anything else goes inside `<nowiki>`, which turns off
 /// links, templates, `|` cell breaks, signatures, magic words and URLs, with
 /// `&`, `<` and `>` written as entities (still decoded inside `<nowiki>`) so
 /// the text can neither close the `<nowiki>` nor open a tag, and line
@@ -462,7 +474,8 @@ pub fn wikitext_cell(text: &str) -> String {
         .is_some_and(|c| c.is_ascii_alphanumeric())
         && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ' ' | '(' | ')' | ','))
+        && !["ISBN", "RFC", "PMID"].iter().any(|m| text.contains(m));
     if text.is_empty() || plain {
         return text.to_owned();
     }
