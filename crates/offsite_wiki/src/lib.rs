@@ -14,7 +14,7 @@
 //!   nobody) and a [`RankKey`] to sort findings by exposure × sink × consent.
 //! - [`provenance`]: from a page's revision history, when each host arrived,
 //!   who added it and whether it is still there.
-//! - [`inventory`]: the table of every non-first-party load per page and
+//! - [`mod@inventory`]: the table of every non-first-party load per page and
 //!   host, with its gadget, exposure and provenance, as JSON, CSV or a
 //!   wikitext table, plus a roll-up per host.
 //!
