@@ -30,6 +30,54 @@ pub enum Command {
     Rule(RuleArgs),
     /// Draw the import graph of a wiki (pages, gadgets, modules, external URLs).
     Graph(GraphArgs),
+    /// The inventory of a wiki's non-first-party loads: page, gadget, host,
+    /// tier, directive, consent, exposure, introduced by; and a host roll-up.
+    Inventory(InventoryArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    Json,
+    /// One row per (page, host, directive).
+    Csv,
+    /// The roll-up by host.
+    HostsCsv,
+    /// Two sortable tables ready to paste on a wiki.
+    Wikitext,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Files or folders of pages, named by title (`User:Alice%2Fcommon.js`).
+    #[arg(conflicts_with_all = ["dump", "wiki"])]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub wiki: WikiSourceArgs,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = InventoryFormat::Json)]
+    pub format: InventoryFormat,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Policy file. Default: the nearest `offsite.toml` at or above the current directory.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `offsite.toml`.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Number of threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print nothing but the inventory.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,22 +12,18 @@ use offsite_rules::Linter;
 use offsite_wiki::{Exposure, ExposureOptions, GraphInput, ImportGraph, Namespaces, Node, WikiId};
 use rayon::prelude::*;
 
-use crate::cli::{GraphArgs, GraphFormat};
+use crate::cli::{GraphArgs, GraphFormat, WikiSourceArgs};
 use crate::scan::{load_settings, thread_pool};
 use crate::wiki::{self, Item, PageText, WikiScan};
 
 pub fn run(args: &GraphArgs) -> Result<ExitCode> {
-    let (settings, _) = load_settings(args.no_config, args.config.as_ref(), &[])?;
-    let linter = Linter::new(settings).context("invalid policy")?;
-    let pool = thread_pool(args.threads)?;
-    let scan = if args.wiki.is_set() {
-        wiki::read(&args.wiki, &linter, &pool)?
-    } else {
-        if args.paths.is_empty() {
-            bail!("give --dump FILE, --wiki API_URL or the files of the pages");
-        }
-        read_files(&args.paths, &linter, &pool)?
-    };
+    let scan = read_scan(
+        &args.paths,
+        &args.wiki,
+        args.no_config,
+        args.config.as_ref(),
+        args.threads,
+    )?;
     if !args.quiet {
         for d in &scan.report.diagnostics {
             let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
@@ -57,6 +53,40 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads the wiki named on the command line: a dump, a live wiki, or files
+/// named by title. Shared by `graph` and `inventory`.
+pub(crate) fn read_scan(
+    paths: &[PathBuf],
+    source: &WikiSourceArgs,
+    no_config: bool,
+    config: Option<&PathBuf>,
+    threads: Option<usize>,
+) -> Result<WikiScan> {
+    let (settings, _) = load_settings(no_config, config, &[])?;
+    let linter = Linter::new(settings).context("invalid policy")?;
+    let pool = thread_pool(threads)?;
+    if source.is_set() {
+        wiki::read(source, &linter, &pool)
+    } else {
+        if paths.is_empty() {
+            bail!("give --dump FILE, --wiki API_URL or the files of the pages");
+        }
+        read_files(paths, &linter, &pool)
+    }
+}
+
+/// Gadget usage figures when the source is a live wiki. Without them
+/// non-default gadgets count 0 users; say so rather than fail the command.
+pub(crate) fn usage(scan: &WikiScan) -> Vec<offsite_wiki::GadgetUsage> {
+    match &scan.api {
+        Some(api) => wiki::gadget_usage(&api.options).unwrap_or_else(|e| {
+            eprintln!("offsite: gadget usage unavailable ({e:#}); counting 0 users per gadget");
+            Vec::new()
+        }),
+        None => Vec::new(),
+    }
+}
+
 fn write_chains(
     out: &mut impl Write,
     graph: &ImportGraph,
@@ -67,17 +97,8 @@ fn write_chains(
     if graph.node_id(&target).is_none() {
         bail!("{title}: no such page in the graph (not scanned and not loaded by any page)");
     }
-    let usage = match &scan.api {
-        // Without usage figures non-default gadgets count 0 users; say so
-        // rather than fail the whole command.
-        Some(api) => wiki::gadget_usage(&api.options).unwrap_or_else(|e| {
-            eprintln!("offsite: gadget usage unavailable ({e:#}); counting 0 users per gadget");
-            Vec::new()
-        }),
-        None => Vec::new(),
-    };
     let exposures = graph.exposures(&ExposureOptions {
-        usage,
+        usage: usage(scan),
         ..ExposureOptions::default()
     });
     let chains = graph.chains_to(&target);
@@ -166,6 +187,7 @@ fn read_files(paths: &[PathBuf], linter: &Linter, pool: &rayon::ThreadPool) -> R
         report: offsite_model::Report::default(),
         gadgets: Vec::new(),
         pages: Vec::new(),
+        provenance: Vec::new(),
         wiki: WikiId::new("localhost"),
         namespaces: Namespaces::english(),
         api: None,
@@ -194,6 +216,7 @@ fn file_item(path: &Path) -> Item {
                 ..Source::default()
             },
             text: String::from_utf8_lossy(&bytes).into_owned(),
+            history: Vec::new(),
         }),
         Err(e) => Item::Problem(offsite_model::Diagnostic {
             source: Source::file(path.display().to_string()),

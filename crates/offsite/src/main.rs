@@ -7,6 +7,7 @@
 
 mod cli;
 mod graph;
+mod inventory;
 mod scan;
 mod wiki;
 
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => cli::list_rules(&args),
         Command::Rule(args) => cli::show_rule(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Inventory(args) => inventory::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -14,7 +14,10 @@ use anyhow::{Result, bail};
 use offsite_api::ClientOptions;
 use offsite_model::{Diagnostic, Language, Report, Source};
 use offsite_rules::{FileReport, Linter};
-use offsite_wiki::{GadgetDefinition, LoadRef, Namespaces, PageLoads, WikiId};
+use offsite_wiki::{
+    GadgetDefinition, HostProvenance, LoadRef, Namespaces, PageLoads, ProvenanceTracker,
+    RevisionMeta, WikiId,
+};
 use rayon::ThreadPool;
 
 pub use api::gadget_usage;
@@ -25,6 +28,10 @@ use crate::cli::WikiSourceArgs;
 pub struct PageText {
     pub source: Source,
     pub text: String,
+    /// The page's whole history, oldest first, when the source has it (a
+    /// history dump whose first revision created the page); empty otherwise.
+    /// Text is `None` where it was deleted.
+    pub history: Vec<(RevisionMeta, Option<String>)>,
 }
 
 /// What a source delivers: a page, or a problem reading it.
@@ -83,6 +90,8 @@ pub struct PageResult {
     pub analysed: bool,
     /// For the import graph: the page and its loads, when it is code.
     pub page: Option<PageLoads>,
+    /// When and by whom each host came into the page (history dumps only).
+    pub provenance: Vec<HostProvenance>,
 }
 
 pub fn analyse(linter: &Linter, item: Item) -> PageResult {
@@ -108,12 +117,14 @@ pub fn analyse(linter: &Linter, item: Item) -> PageResult {
     match kind {
         PageKind::Skip => PageResult::default(),
         PageKind::Code(language) => {
+            let provenance = provenance(linter, &page, &title, language);
             let file = linter.check(&page.source, &page.text, language);
             let loads = PageLoads::new(title, file.loads.iter().map(LoadRef::from));
             PageResult {
                 file,
                 analysed: true,
                 page: Some(loads),
+                provenance,
                 ..PageResult::default()
             }
         }
@@ -137,7 +148,7 @@ pub fn analyse(linter: &Linter, item: Item) -> PageResult {
                 },
                 gadgets: parsed.gadgets,
                 analysed: true,
-                page: None,
+                ..PageResult::default()
             }
         }
         PageKind::JsonDefinition => match offsite_wiki::parse_json(&title, &page.text) {
@@ -164,11 +175,44 @@ pub fn analyse(linter: &Linter, item: Item) -> PageResult {
     }
 }
 
+/// Replays a page's history through the detector: which revision brought
+/// each non-first-party host in, and whether a later one took it out. A
+/// revision whose text equals the one before reuses its hosts.
+fn provenance(
+    linter: &Linter,
+    page: &PageText,
+    title: &str,
+    language: Language,
+) -> Vec<HostProvenance> {
+    if page.history.is_empty() {
+        return Vec::new();
+    }
+    let mut tracker = ProvenanceTracker::new();
+    let mut previous: Option<(&str, std::collections::BTreeSet<String>)> = None;
+    for (meta, text) in &page.history {
+        let hosts = match (text.as_deref(), &previous) {
+            (Some(t), Some((before, hosts))) if *before == t => hosts.clone(),
+            (Some(t), _) => {
+                let file = linter.check(&page.source, t, language);
+                let hosts = offsite_wiki::inventory_hosts(&file.loads);
+                previous = Some((t, hosts.clone()));
+                hosts
+            }
+            // Deleted text tells nothing; the tracker skips the revision.
+            (None, _) => std::collections::BTreeSet::new(),
+        };
+        tracker.revision(title, meta.clone(), &hosts);
+    }
+    tracker.finish_page()
+}
+
 /// Everything read from a wiki: the report plus what the graph needs.
 pub struct WikiScan {
     pub report: Report,
     pub gadgets: Vec<GadgetDefinition>,
     pub pages: Vec<PageLoads>,
+    /// Per (page, host): the revision that introduced it (history dumps).
+    pub provenance: Vec<HostProvenance>,
     pub wiki: WikiId,
     pub namespaces: Namespaces,
     /// The live wiki's client, for gadget usage figures.
@@ -201,6 +245,7 @@ pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut WikiScan) {
         scan.report.suppressed += r.file.suppressed;
         scan.gadgets.extend(r.gadgets);
         scan.pages.extend(r.page);
+        scan.provenance.extend(r.provenance);
     }
     // Pages are analysed in whatever order the workers finish them.
     let key = |s: &Source| (s.title.clone(), s.path.clone());

@@ -117,6 +117,7 @@ pub fn read_api(
         report: Report::default(),
         gadgets: Vec::new(),
         pages: Vec::new(),
+        provenance: Vec::new(),
         wiki: wiki_id(&host_of(&site.server), &site.wiki_id),
         namespaces: api_namespaces(&site),
         api: Some(ApiOptionsUsed { options }),
@@ -205,6 +206,8 @@ fn api_page(page: WikiPage, wiki: &str) -> PageText {
             content_model: Some(page.content_model),
         },
         text: page.text,
+        // The API gives the latest revision only: no provenance.
+        history: Vec::new(),
     }
 }
 

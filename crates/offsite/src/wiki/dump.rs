@@ -6,7 +6,7 @@ use anyhow::Result;
 use offsite_dump::{DumpError, DumpOptions, DumpPage, SiteInfo as DumpSiteInfo};
 use offsite_model::{Diagnostic, Report, Source};
 use offsite_rules::Linter;
-use offsite_wiki::{Namespace, Namespaces};
+use offsite_wiki::{Namespace, Namespaces, RevisionMeta};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
@@ -43,6 +43,7 @@ pub fn read_dump(
         report: Report::default(),
         gadgets: Vec::new(),
         pages: Vec::new(),
+        provenance: Vec::new(),
         wiki: wiki_id(&host_of(&site.base), &site.dbname),
         namespaces: dump_namespaces(&site),
         api: None,
@@ -96,8 +97,34 @@ fn dump_item(item: Result<DumpPage, DumpError>, wiki: &str, dump_name: &str) -> 
             });
         }
     };
-    let DumpPage { header, revisions } = page;
-    let Some(rev) = revisions.into_iter().last() else {
+    let DumpPage {
+        header,
+        mut revisions,
+    } = page;
+    // The whole history is here only if the first revision created the page.
+    let complete = revisions.first().is_some_and(|r| r.parent_id.is_none());
+    let history = if complete {
+        revisions
+            .iter()
+            .map(|r| {
+                let meta = RevisionMeta {
+                    id: r.id,
+                    timestamp: r.timestamp.clone(),
+                    // A hidden contributor stays unnamed.
+                    user: if r.user_deleted {
+                        None
+                    } else {
+                        r.user.clone().or_else(|| r.ip.clone())
+                    },
+                    text_deleted: r.text_deleted || r.text.is_none(),
+                };
+                (meta, r.text.clone())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let Some(rev) = revisions.pop() else {
         return Item::Skip;
     };
     let source = Source {
@@ -112,7 +139,11 @@ fn dump_item(item: Result<DumpPage, DumpError>, wiki: &str, dump_name: &str) -> 
         content_model: rev.model,
     };
     match rev.text {
-        Some(text) => Item::Page(PageText { source, text }),
+        Some(text) => Item::Page(PageText {
+            source,
+            text,
+            history,
+        }),
         // Deleted or suppressed text (or a stub dump): nothing to analyse.
         None => Item::Skip,
     }
