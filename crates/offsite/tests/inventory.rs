@@ -162,6 +162,23 @@ fn history_dump_gives_provenance_and_current_dump_does_not_invent_it() {
             "v2's host came after v1's: {tool:#} {older:#}"
         );
     }
+    // Removed hosts stay visible through `provenance`: Carol took
+    // widgets.example.com out of Common.js.
+    let (text, _) = inventory(&["--dump", dumps.join("full.xml").to_str().expect("path")]);
+    let json: Value = serde_json::from_str(&text).expect("JSON");
+    let gone = json["provenance"]
+        .as_array()
+        .expect("provenance")
+        .iter()
+        .find(|p| p["page"] == "MediaWiki:Common.js" && p["host"] == "widgets.example.com")
+        .unwrap_or_else(|| panic!("no provenance for the removed host: {json:#}"));
+    assert_eq!(gone["present_in_latest"], false, "{gone:#}");
+    assert_eq!(gone["removed"]["user"], "Carol", "{gone:#}");
+    assert!(
+        rows(&json)
+            .iter()
+            .all(|r| r["host"] != "widgets.example.com" || r["page"] != "MediaWiki:Common.js")
+    );
     // The current dump holds only the latest revision of edited pages.
     let (text, _) = inventory(&["--dump", dumps.join("current.xml").to_str().expect("path")]);
     let json: Value = serde_json::from_str(&text).expect("JSON");
