@@ -17,30 +17,14 @@ use crate::scan::{load_settings, thread_pool};
 use crate::wiki::{self, Item, PageText, WikiScan};
 
 pub fn run(args: &GraphArgs) -> Result<ExitCode> {
-    let scan = read_scan(
+    let (scan, graph) = read_graph(
         &args.paths,
         &args.wiki,
         args.no_config,
         args.config.as_ref(),
         args.threads,
+        args.quiet,
     )?;
-    if !args.quiet {
-        for d in &scan.report.diagnostics {
-            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!(
-                "offsite: {}{line}: {}: {}",
-                d.source.display_name(),
-                d.kind,
-                d.message
-            );
-        }
-    }
-    let graph = ImportGraph::build(GraphInput {
-        wiki: &scan.wiki,
-        namespaces: &scan.namespaces,
-        pages: &scan.pages,
-        gadgets: &scan.gadgets,
-    });
     let mut out = io::BufWriter::new(io::stdout().lock());
     match &args.page {
         Some(title) => write_chains(&mut out, &graph, &scan, title)?,
@@ -55,7 +39,7 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
 
 /// Reads the wiki named on the command line: a dump, a live wiki, or files
 /// named by title. Shared by `graph` and `inventory`.
-pub(crate) fn read_scan(
+fn read_scan(
     paths: &[PathBuf],
     source: &WikiSourceArgs,
     no_config: bool,
@@ -73,6 +57,38 @@ pub(crate) fn read_scan(
         }
         read_files(paths, &linter, &pool)
     }
+}
+
+/// Reads the wiki (see [`read_scan`]), reports its diagnostics on stderr
+/// unless `quiet`, and builds its import graph. Shared by `graph` and
+/// `inventory`.
+pub(crate) fn read_graph(
+    paths: &[PathBuf],
+    source: &WikiSourceArgs,
+    no_config: bool,
+    config: Option<&PathBuf>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<(WikiScan, ImportGraph)> {
+    let scan = read_scan(paths, source, no_config, config, threads)?;
+    if !quiet {
+        for d in &scan.report.diagnostics {
+            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+            eprintln!(
+                "offsite: {}{line}: {}: {}",
+                d.source.display_name(),
+                d.kind,
+                d.message
+            );
+        }
+    }
+    let graph = ImportGraph::build(GraphInput {
+        wiki: &scan.wiki,
+        namespaces: &scan.namespaces,
+        pages: &scan.pages,
+        gadgets: &scan.gadgets,
+    });
+    Ok((scan, graph))
 }
 
 /// Gadget usage figures when the source is a live wiki. Without them

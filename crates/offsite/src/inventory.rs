@@ -9,36 +9,20 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use offsite_wiki::{ExposureOptions, GraphInput, ImportGraph, PageExposures};
+use offsite_wiki::{ExposureOptions, PageExposures};
 
 use crate::cli::{InventoryArgs, InventoryFormat};
-use crate::graph::{read_scan, usage};
+use crate::graph::{read_graph, usage};
 
 pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
-    let scan = read_scan(
+    let (scan, graph) = read_graph(
         &args.paths,
         &args.wiki,
         args.no_config,
         args.config.as_ref(),
         args.threads,
+        args.quiet,
     )?;
-    if !args.quiet {
-        for d in &scan.report.diagnostics {
-            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!(
-                "offsite: {}{line}: {}: {}",
-                d.source.display_name(),
-                d.kind,
-                d.message
-            );
-        }
-    }
-    let graph = ImportGraph::build(GraphInput {
-        wiki: &scan.wiki,
-        namespaces: &scan.namespaces,
-        pages: &scan.pages,
-        gadgets: &scan.gadgets,
-    });
     let exposures = graph.exposures(&ExposureOptions {
         usage: usage(&scan),
         ..ExposureOptions::default()
