@@ -13,11 +13,11 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Sender;
 use memchr::memmem;
 
 use crate::error::DumpError;
-use crate::source::{Chunk, DecodeFailure, Input, read_range};
+use crate::source::{Chunk, DecodeFailure, Decoders, Input, read_range};
 
 /// The 48-bit block magic (BCD pi) that follows `BZh1`..`BZh9`.
 const BLOCK_MAGIC: &[u8; 6] = b"1AY&SY";
@@ -137,26 +137,30 @@ pub(crate) fn spawn_parallel(
     input: Arc<dyn Input>,
     index: Option<Vec<u64>>,
     threads: usize,
-) -> Receiver<Chunk> {
+) -> Decoders {
     let threads = threads.max(1);
     let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(threads * 2);
     let (out_tx, out_rx) = crossbeam_channel::bounded::<Chunk>(threads * 2);
+    let mut handles = Vec::with_capacity(threads + 1);
     for _ in 0..threads {
         let jobs = job_rx.clone();
         let out = out_tx.clone();
-        std::thread::spawn(move || {
+        handles.push(std::thread::spawn(move || {
             for job in jobs {
                 if out.send(decode_segment(&job)).is_err() {
                     return;
                 }
             }
-        });
+        }));
     }
-    std::thread::spawn(move || match index {
+    handles.push(std::thread::spawn(move || match index {
         Some(offsets) => produce_from_index(&*input, &offsets, &job_tx, &out_tx),
         None => produce_by_scanning(&*input, &job_tx, &out_tx),
-    });
-    out_rx
+    }));
+    Decoders {
+        rx: out_rx,
+        handles,
+    }
 }
 
 fn decode_segment(job: &Job) -> Chunk {

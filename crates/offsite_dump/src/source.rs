@@ -146,11 +146,21 @@ pub(crate) struct Chunk {
     pub segment_start: bool,
 }
 
+/// The decoder threads behind a chunk stream. [`ChunkReader`] owns them and
+/// joins them when dropped, so no thread outlives the [`crate::Dump`].
+pub(crate) struct Decoders {
+    pub rx: Receiver<Chunk>,
+    pub handles: Vec<std::thread::JoinHandle<()>>,
+}
+
 /// Starts the one-thread decoder for every format but parallel multistream.
-pub(crate) fn spawn_sequential(input: Arc<dyn Input>, compression: Compression) -> Receiver<Chunk> {
+pub(crate) fn spawn_sequential(input: Arc<dyn Input>, compression: Compression) -> Decoders {
     let (tx, rx) = crossbeam_channel::bounded(SEQUENTIAL_QUEUE);
-    std::thread::spawn(move || decode_sequential(input, compression, &tx));
-    rx
+    let handle = std::thread::spawn(move || decode_sequential(input, compression, &tx));
+    Decoders {
+        rx,
+        handles: vec![handle],
+    }
 }
 
 fn decode_sequential(input: Arc<dyn Input>, compression: Compression, tx: &Sender<Chunk>) {
@@ -260,9 +270,24 @@ impl<R: BufRead> Read for ZstdFrames<R> {
     }
 }
 
+impl Drop for ChunkReader {
+    fn drop(&mut self) {
+        // Closing the channel makes every decoder's next send fail; each
+        // then returns (a worker mid-segment finishes that segment first).
+        self.rx = None;
+        self.pending.clear();
+        for handle in self.handles.drain(..) {
+            // A decoder that panicked has nothing left to clean up.
+            let _ = handle.join();
+        }
+    }
+}
+
 /// Reads the ordered chunk stream back as one `BufRead`.
 pub(crate) struct ChunkReader {
     rx: Option<Receiver<Chunk>>,
+    /// Joined on drop, after `rx` is gone (their sends then fail and they return).
+    handles: Vec<std::thread::JoinHandle<()>>,
     /// Chunks that arrived ahead of their turn (parallel decoding).
     pending: BTreeMap<u64, Chunk>,
     next_seq: u64,
@@ -280,9 +305,10 @@ pub(crate) struct ChunkReader {
 }
 
 impl ChunkReader {
-    pub fn new(rx: Receiver<Chunk>) -> Self {
+    pub fn new(decoders: Decoders) -> Self {
         Self {
-            rx: Some(rx),
+            rx: Some(decoders.rx),
+            handles: decoders.handles,
             pending: BTreeMap::new(),
             next_seq: 0,
             current: Vec::new(),
@@ -298,7 +324,10 @@ impl ChunkReader {
 
     /// A reader with no data, a placeholder while the real one is moved.
     pub fn empty() -> Self {
-        let mut reader = Self::new(crossbeam_channel::never());
+        let mut reader = Self::new(Decoders {
+            rx: crossbeam_channel::never(),
+            handles: Vec::new(),
+        });
         reader.rx = None;
         reader
     }
