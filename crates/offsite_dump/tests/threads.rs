@@ -1,5 +1,5 @@
 //! Regression: dropping a `Dump` part-way through must stop and join its
-//! decoder threads. Fuzzing (`fuzz/fuzz_targets/dump.rs`, LeakSanitizer)
+//! decoder threads. Fuzzing (`fuzz/fuzz_targets/dump.rs`, `LeakSanitizer`)
 //! found a multistream worker still decoding after `fuzz_one` returned: the
 //! threads were detached. Counts the process's threads from
 //! `/proc/self/status`, in its own test binary so no other test runs beside it.
