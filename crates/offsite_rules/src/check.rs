@@ -267,12 +267,11 @@ fn host_matches(source: &HostSource, load: &Load) -> bool {
             };
             source.matches_url(&absolute)
         }
+        // Partly known URL: match on what is certain (scheme, host), as a
+        // request to the host's root would be; the port is not certain.
         url => {
             let scheme = url.and_then(|u| offsite_model::split_url(u).scheme);
-            source.matches_url(&format!(
-                "{}://{host}/",
-                scheme.as_deref().unwrap_or("https")
-            ))
+            source.matches(scheme.as_deref().unwrap_or("https"), host, None, "/")
         }
     }
 }
