@@ -117,8 +117,8 @@ pub fn analyse(linter: &Linter, item: Item) -> PageResult {
     match kind {
         PageKind::Skip => PageResult::default(),
         PageKind::Code(language) => {
-            let provenance = provenance(linter, &page, &title, language);
             let file = linter.check(&page.source, &page.text, language);
+            let provenance = provenance(linter, &page, &title, language, &file);
             let loads = PageLoads::new(title, file.loads.iter().map(LoadRef::from));
             PageResult {
                 file,
@@ -183,14 +183,19 @@ fn provenance(
     page: &PageText,
     title: &str,
     language: Language,
+    latest: &FileReport,
 ) -> Vec<HostProvenance> {
     if page.history.is_empty() {
         return Vec::new();
     }
     let mut tracker = ProvenanceTracker::new();
+    // The latest text was just checked for the report; its revision (and
+    // any earlier one with the same text) reuses that result.
+    let latest_hosts = offsite_wiki::inventory_hosts(&latest.loads);
     let mut previous: Option<(&str, std::collections::BTreeSet<String>)> = None;
     for (meta, text) in &page.history {
         let hosts = match (text.as_deref(), &previous) {
+            (Some(t), _) if t == page.text => latest_hosts.clone(),
             (Some(t), Some((before, hosts))) if *before == t => hosts.clone(),
             (Some(t), _) => {
                 let file = linter.check(&page.source, t, language);
