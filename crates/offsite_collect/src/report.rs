@@ -1,0 +1,143 @@
+//! The normalised report: one violation, strict types, no personal data.
+
+use serde::{Deserialize, Serialize};
+
+/// Whether the violated policy was enforced or report-only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Disposition {
+    Enforce,
+    Report,
+}
+
+impl Disposition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enforce => "enforce",
+            Self::Report => "report",
+        }
+    }
+}
+
+/// The wire format a report arrived in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportFormat {
+    /// CSP2 `report-uri`: `{"csp-report": {...}}` as `application/csp-report`
+    /// or `application/json` (MediaWiki's `action=cspreport` form).
+    CspReport,
+    /// The Reporting API: an `application/reports+json` array of
+    /// `{"type": "csp-violation", "body": {...}}`.
+    ReportsJson,
+}
+
+/// What was blocked, after normalisation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum Blocked {
+    /// A network URL (`http`, `https`, `ws`, `wss`, ...), query string and
+    /// fragment stripped, e.g. `https://cdn.example.org/x.js`.
+    Url(String),
+    /// Inline script or style (`inline`).
+    Inline,
+    /// `eval` or `new Function` (`eval`).
+    Eval,
+    /// A `data:` URL (the payload is never kept).
+    Data,
+    /// A `blob:` URL.
+    Blob,
+    /// `self`, as some browsers send for same-origin blocks.
+    SelfOrigin,
+    /// The field was missing or empty.
+    Empty,
+    /// A browser-extension or other non-network scheme, e.g.
+    /// `chrome-extension` (only the scheme is kept).
+    Scheme(String),
+}
+
+impl Blocked {
+    /// The group-key form: the origin for URLs (`https://cdn.example.org`),
+    /// `inline`, `eval`, `data`, `blob`, `self`, `""`, or `scheme:`.
+    pub fn origin_key(&self) -> String {
+        match self {
+            Self::Url(u) => url_origin(u).unwrap_or_else(|| u.clone()),
+            Self::Inline => "inline".to_owned(),
+            Self::Eval => "eval".to_owned(),
+            Self::Data => "data".to_owned(),
+            Self::Blob => "blob".to_owned(),
+            Self::SelfOrigin => "self".to_owned(),
+            Self::Empty => String::new(),
+            Self::Scheme(s) => format!("{s}:"),
+        }
+    }
+
+    /// The host of a URL, lower-case, without port.
+    pub fn host(&self) -> Option<String> {
+        match self {
+            Self::Url(u) => url::Url::parse(u)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase)),
+            _ => None,
+        }
+    }
+}
+
+fn url_origin(u: &str) -> Option<String> {
+    let parsed = url::Url::parse(u).ok()?;
+    let origin = parsed.origin();
+    origin.is_tuple().then(|| origin.ascii_serialization())
+}
+
+/// One violation report as stored: strict, normalised, privacy-reduced.
+///
+/// URL fields carry no query string or fragment; there is no IP address, no
+/// user name and no full user agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NormalizedReport {
+    /// When the collector received it, milliseconds since the Unix epoch.
+    pub received_ms: i64,
+    pub format: ReportFormat,
+    pub disposition: Disposition,
+    /// The effective directive (`script-src-elem`, `connect-src`, ...),
+    /// lower-case. Derived from `violated-directive` when the browser left it
+    /// out (Firefox).
+    pub directive: String,
+    pub blocked: Blocked,
+    /// The page the violation happened on (stripped URL).
+    pub document: String,
+    /// Lower-case host of `document`, when it is a URL.
+    pub document_host: Option<String>,
+    /// The script that caused the load (stripped URL), e.g.
+    /// `https://en.wikipedia.org/w/load.php`.
+    pub source_file: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub status_code: Option<u16>,
+    /// `script-sample` / `sample`, at most 40 characters as CSP3 says.
+    pub sample: Option<String>,
+    /// Browser family and major version, e.g. `Chrome 156`.
+    pub browser: Option<String>,
+    /// MediaWiki's `source=NAME` query parameter on the report endpoint.
+    pub source: Option<String>,
+}
+
+impl NormalizedReport {
+    pub fn group_key(&self) -> GroupKey {
+        GroupKey {
+            directive: self.directive.clone(),
+            blocked_origin: self.blocked.origin_key(),
+            document_host: self.document_host.clone().unwrap_or_default(),
+            source_file: self.source_file.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// What reports are aggregated by. Empty strings stand for "absent" so the
+/// key can be a composite primary key in SQL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GroupKey {
+    pub directive: String,
+    pub blocked_origin: String,
+    pub document_host: String,
+    pub source_file: String,
+}

@@ -1,0 +1,1 @@
+//! Content-Security-Policy: model, matching, evaluation, diffs, generation.

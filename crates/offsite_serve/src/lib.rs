@@ -1,0 +1,1 @@
+//! `offsite serve`: the CSP report collector.
