@@ -1,0 +1,9 @@
+//! The CSP header parser, serialiser, matcher and evaluator on arbitrary bytes.
+//! Seeds: crates/offsite_csp/tests/corpus/ (replayed by that crate's tests).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    offsite_csp::fuzz_header(data);
+});
