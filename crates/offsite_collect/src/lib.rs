@@ -12,4 +12,4 @@
 
 pub mod report;
 
-pub use report::{Blocked, Disposition, GroupKey, NormalizedReport, ReportFormat};
+pub use report::{Attribution, Blocked, Disposition, GroupKey, NormalizedReport, ReportFormat};

@@ -141,3 +141,19 @@ pub struct GroupKey {
     pub document_host: String,
     pub source_file: String,
 }
+
+/// Which page or script a group was attributed to (see `attribute`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// Wiki page title or file path of the load that matches.
+    pub page: String,
+    /// Gadget name, when the page belongs to one.
+    pub gadget: Option<String>,
+    /// The load's URL as written in the source.
+    pub url: Option<String>,
+    pub line: Option<u32>,
+    /// `exact-url`, `origin-path`, `host`, `source-file`.
+    pub method: String,
+    /// 0.0..=1.0
+    pub confidence: f64,
+}

@@ -15,7 +15,7 @@
 //!
 //! The API below is the contract the server (`offsite_serve`) relies on.
 
-pub use offsite_collect::{GroupKey, NormalizedReport};
+pub use offsite_collect::{Attribution, GroupKey, NormalizedReport};
 use serde::{Deserialize, Serialize};
 
 /// Where to store: `sqlite:PATH` (default `sqlite:offsite-reports.db`) or a
@@ -63,23 +63,6 @@ pub struct Filter {
     /// Page size (default 100, at most 1000) and offset.
     pub limit: Option<u32>,
     pub offset: Option<u32>,
-}
-
-/// Which page or script a group was attributed to (see
-/// `offsite_collect::attribute`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Attribution {
-    /// Wiki page title or file path of the load that matches.
-    pub page: String,
-    /// Gadget name, when the page belongs to one.
-    pub gadget: Option<String>,
-    /// The load's URL as written in the source.
-    pub url: Option<String>,
-    pub line: Option<u32>,
-    /// `exact-url`, `origin-path`, `host`, `source-file`.
-    pub method: String,
-    /// 0.0..=1.0
-    pub confidence: f64,
 }
 
 /// A group as listed by `/api/groups`.
