@@ -3,15 +3,18 @@
 //! Every other crate speaks in these types: a [`Source`] (file or wiki page
 //! revision) is analysed into [`Load`]s (what a piece of code fetches, where,
 //! how sure we are, whether the user asked for it); the classifier adds a
-//! [`Tier`] and an entity; the rules turn loads into [`Finding`]s; reporters
-//! render a [`Report`].
+//! [`Tier`] and an entity; the rules turn loads into [`Finding`]s; for wiki
+//! sources the wiki crate adds who is exposed ([`LoadExposure`]); reporters
+//! render a [`Report`], most exposed first ([`RankKey`]).
 //!
 //! This crate holds data and small pure helpers only: no parsing of JS, CSS or
 //! HTML, no I/O, no policy.
 
+mod exposure;
 mod location;
 mod url_parts;
 
+pub use exposure::{ExposureKind, LoadExposure, RankKey, sink_severity};
 pub use location::{LineIndex, Position};
 pub use url_parts::{DYNAMIC, UrlParts, WIKI_SERVER, split_url};
 
@@ -457,9 +460,23 @@ pub struct ReportedLoad {
     pub consent_kind: Option<ConsentKind>,
     pub consent_reason: Option<String>,
     pub findings: Vec<Finding>,
+    /// Who runs the page the load is in, when the source is a wiki whose
+    /// import graph was built; `None` for plain files. Reports rank loads
+    /// that have one by [`ReportedLoad::rank_key`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<LoadExposure>,
     /// The source line the load starts on, for code frames. Not serialised.
     #[serde(skip)]
     pub snippet: Option<String>,
+}
+
+impl ReportedLoad {
+    /// Exposure × sink severity × consent, when the exposure is known.
+    pub fn rank_key(&self) -> Option<RankKey> {
+        self.exposure
+            .as_ref()
+            .map(|e| RankKey::new(e, self.sink, self.consent))
+    }
 }
 
 /// Everything one run produced.

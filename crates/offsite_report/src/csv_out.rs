@@ -1,4 +1,5 @@
 //! CSV: one row per load (findings or not), for spreadsheets and `xsv`.
+//! The exposure columns are empty for plain files.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -7,7 +8,8 @@ use offsite_model::{Consent, ConsentKind, Resolution};
 
 use crate::Sorted;
 
-const HEADER: [&str; 19] = [
+/// New columns go at the end, so consumers that read by position keep working.
+const HEADER: [&str; 22] = [
     "path",
     "wiki",
     "title",
@@ -27,6 +29,9 @@ const HEADER: [&str; 19] = [
     "max_severity",
     "end_line",
     "end_column",
+    "exposure",
+    "exposed_users",
+    "rank",
 ];
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula
@@ -94,6 +99,16 @@ pub fn render(sorted: &Sorted<'_>, out: &mut dyn Write) -> io::Result<()> {
             entry.max_severity().map_or("", |s| s.as_str()).to_owned(),
             l.end_line.to_string(),
             l.end_column.to_string(),
+            // Labels hold group and right names, which wiki pages define.
+            l.exposure
+                .as_ref()
+                .map_or_else(String::new, |e| cell(&e.label).into_owned()),
+            l.exposure
+                .as_ref()
+                .and_then(|e| e.users)
+                .map_or_else(String::new, |n| n.to_string()),
+            l.rank_key()
+                .map_or_else(String::new, |k| k.score().to_string()),
         ];
         writer.write_record(&record).map_err(csv_error)?;
     }
@@ -121,6 +136,45 @@ mod tests {
     #[test]
     fn snapshot_csv() {
         insta::assert_snapshot!(csv_text(&fixture::report()));
+    }
+
+    #[test]
+    fn snapshot_csv_wiki() {
+        insta::assert_snapshot!(csv_text(&fixture::wiki_report()));
+    }
+
+    #[test]
+    fn exposure_columns_come_last_and_formulas_in_labels_are_neutralised() {
+        let mut report = fixture::wiki_report();
+        let sysop = report
+            .loads
+            .iter_mut()
+            .find(|l| l.source.title.as_deref() == Some("MediaWiki:Group-sysop.js"))
+            .unwrap();
+        sysop.exposure.as_mut().unwrap().label = "=cmd()".into();
+        let text = csv_text(&report);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(header[19..], ["exposure", "exposed_users", "rank"]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let cells: Vec<(&str, &str, &str)> =
+            rows.iter().map(|r| (&r[19], &r[20], &r[21])).collect();
+        assert_eq!(
+            cells,
+            [
+                ("every reader", "", "100"),
+                ("every reader", "", "94"),
+                ("'=cmd()", "", "68"),
+                ("40 users", "40", "25"),
+                ("1 user", "1", "20"),
+                ("nobody", "0", "14"),
+            ]
+        );
     }
 
     #[test]

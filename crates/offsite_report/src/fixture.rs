@@ -2,8 +2,8 @@
 //! format's tests and snapshots render this.
 
 use offsite_model::{
-    Consent, ConsentKind, Diagnostic, Finding, Report, ReportedLoad, Resolution, RuleInfo,
-    Severity, Sink, Source, Tier,
+    Consent, ConsentKind, Diagnostic, ExposureKind, Finding, LoadExposure, Report, ReportedLoad,
+    Resolution, RuleInfo, Severity, Sink, Source, Tier,
 };
 
 pub fn rules() -> Vec<RuleInfo> {
@@ -94,6 +94,7 @@ fn load(path: &str, line: u32, column: u32, len: u32, api: &str, sink: Sink) -> 
         consent_kind: None,
         consent_reason: None,
         findings: Vec::new(),
+        exposure: None,
         snippet: None,
     }
 }
@@ -325,6 +326,128 @@ pub fn hostile_report() -> Report {
             message: "bad \u{1b}]8;;https://evil.example\u{7}link".into(),
         }],
         files_scanned: 1,
+        ..Report::default()
+    }
+}
+
+/// A load on a page of `testwiki`, with its exposure.
+fn wiki_load(
+    title: &str,
+    line: u32,
+    url: &str,
+    sink: Sink,
+    exposure: LoadExposure,
+) -> ReportedLoad {
+    let mut l = load("", line, 1, 40, "mw.loader.load", sink);
+    l.source = Source {
+        wiki: Some("testwiki".into()),
+        title: Some(title.into()),
+        namespace: Some(if title.starts_with("User:") { 2 } else { 8 }),
+        ..Source::default()
+    };
+    l.url = Some(url.into());
+    l.host = url
+        .split("//")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_owned);
+    l.tier = Tier::ThirdParty;
+    l.snippet = Some(format!("mw.loader.load( '{url}' );"));
+    l.exposure = Some(exposure);
+    l
+}
+
+fn exposed(kind: ExposureKind, label: &str, users: Option<u64>, depth: u32) -> LoadExposure {
+    LoadExposure {
+        users,
+        entry_points: 1,
+        depth: Some(depth),
+        ..LoadExposure::new(kind, label)
+    }
+}
+
+/// A scan of a wiki dump: pages of a default gadget, an opt-in gadget used
+/// by 40 people, a sysop group script, a user's own script and an orphan,
+/// each loading from a third party. Listed alphabetically, which is not the
+/// order of exposure.
+pub fn wiki_report() -> Report {
+    let script = |title: &str, line, url: &str, e| {
+        let mut l = wiki_load(title, line, url, Sink::Script, e);
+        l.findings.push(finding(
+            "OS101",
+            "remote-executable-code",
+            Severity::Error,
+            &format!("`mw.loader.load` loads a script from `{url}`"),
+            &format!("{:016x}", u64::from(line) * 0x1_0001),
+        ));
+        l
+    };
+    let mut fonts = wiki_load(
+        "MediaWiki:Gadget-Fonts.css",
+        1,
+        "https://fonts.example.com/serif.css",
+        Sink::Style,
+        exposed(ExposureKind::Users, "40 users", Some(40), 1),
+    );
+    fonts.api = "@import".into();
+    fonts.snippet = Some("@import url(https://fonts.example.com/serif.css);".into());
+    fonts.findings.push(finding(
+        "OS102",
+        "remote-stylesheet",
+        Severity::Warning,
+        "`@import` loads a stylesheet from third-party host `fonts.example.com`",
+        "00000000000f0c55",
+    ));
+    let maps = script(
+        "MediaWiki:Gadget-Maps.js",
+        2,
+        "https://maps.example.net/v2.js",
+        LoadExposure {
+            url_loadable: true,
+            ..exposed(ExposureKind::EveryReader, "every reader", None, 1)
+        },
+    );
+    let mut first_party = wiki_load(
+        "MediaWiki:Gadget-Maps.js",
+        5,
+        "/w/index.php?title=MediaWiki:Maps-data.json&action=raw",
+        Sink::Fetch,
+        exposed(ExposureKind::EveryReader, "every reader", None, 1),
+    );
+    first_party.host = None;
+    first_party.api = "fetch".into();
+    first_party.snippet =
+        Some("fetch( '/w/index.php?title=MediaWiki:Maps-data.json&action=raw' );".into());
+    first_party.tier = Tier::FirstParty;
+    let mut sysop = script(
+        "MediaWiki:Group-sysop.js",
+        3,
+        "https://admin-tools.example.org/t.js",
+        LoadExposure {
+            groups: vec!["sysop".into()],
+            ..exposed(ExposureKind::LoggedIn, "logged-in (groups: sysop)", None, 0)
+        },
+    );
+    sysop.consent = Consent::Gated;
+    sysop.consent_kind = Some(ConsentKind::Action);
+    let alice = script(
+        "User:Alice/common.js",
+        4,
+        "https://cdn.example.org/lib.js",
+        exposed(ExposureKind::Users, "1 user", Some(1), 0),
+    );
+    let orphan = script(
+        "User:Old/unused.js",
+        1,
+        "https://old.example.com/x.js",
+        LoadExposure {
+            users: Some(0),
+            ..LoadExposure::new(ExposureKind::Nobody, "nobody")
+        },
+    );
+    Report {
+        loads: vec![orphan, alice, sysop, first_party, maps, fonts],
+        files_scanned: 7,
         ..Report::default()
     }
 }

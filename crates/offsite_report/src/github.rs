@@ -1,6 +1,7 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice`
 //! line per finding and per diagnostic, which the runner turns into
-//! annotations on the pull request.
+//! annotations on the pull request. For wiki sources the message ends with
+//! who is exposed.
 //!
 //! Escaping follows `@actions/core` (`toCommandValue`/`escapeData`/
 //! `escapeProperty` in actions/toolkit `packages/core/src/command.ts`):
@@ -11,6 +12,7 @@ use std::io::{self, Write};
 use offsite_model::Severity;
 
 use crate::escape::terminal;
+use crate::text::exposure;
 use crate::{Sorted, diagnostic_severity};
 
 fn command(severity: Severity) -> &'static str {
@@ -98,7 +100,10 @@ pub fn render(sorted: &Sorted<'_>, out: &mut dyn Write) -> io::Result<()> {
                 end_line: Some(l.end_line.max(l.line).max(1)),
                 end_column: one_line.then_some(l.end_column.max(1)),
                 title: format!("{} {}", f.rule, f.name),
-                message: f.message.clone(),
+                message: match &l.exposure {
+                    Some(e) => format!("{} (exposed: {})", f.message, exposure(e)),
+                    None => f.message.clone(),
+                },
             }
             .write(out)?;
         }
@@ -140,6 +145,11 @@ mod tests {
     #[test]
     fn snapshot_github() {
         insta::assert_snapshot!(github(&fixture::report()));
+    }
+
+    #[test]
+    fn snapshot_github_wiki() {
+        insta::assert_snapshot!(github(&fixture::wiki_report()));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 use std::io::{self, Write};
 
 use offsite_model::{
-    Consent, ConsentKind, Directive, Report, Resolution, Severity, Sink, Source, Tier,
+    Consent, ConsentKind, Directive, ExposureKind, Report, ReportedLoad, Resolution, Severity,
+    Sink, Source, Tier,
 };
 use serde::Serialize;
 
@@ -53,6 +54,41 @@ struct Load<'r> {
     consent_kind: Option<ConsentKind>,
     consent_reason: Option<&'r str>,
     findings: Vec<Finding<'r>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exposure: Option<Exposure<'r>>,
+}
+
+/// Who runs the load (wiki sources only). Also the `exposure` property of
+/// SARIF results.
+#[derive(Serialize)]
+pub(crate) struct Exposure<'r> {
+    kind: ExposureKind,
+    label: &'r str,
+    users: Option<u64>,
+    rights: &'r [String],
+    groups: &'r [String],
+    entry_points: usize,
+    depth: Option<u32>,
+    url_loadable: bool,
+    /// [`offsite_model::RankKey::score`]: 0 to 100, higher first.
+    rank: u8,
+}
+
+impl<'r> Exposure<'r> {
+    pub(crate) fn of(load: &'r ReportedLoad) -> Option<Self> {
+        let e = load.exposure.as_ref()?;
+        Some(Self {
+            kind: e.kind,
+            label: &e.label,
+            users: e.users,
+            rights: &e.rights,
+            groups: &e.groups,
+            entry_points: e.entry_points,
+            depth: e.depth,
+            url_loadable: e.url_loadable,
+            rank: load.rank_key().map_or(0, offsite_model::RankKey::score),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -122,6 +158,7 @@ pub fn render(
                             fingerprint: f.fingerprint.as_deref(),
                         })
                         .collect(),
+                    exposure: Exposure::of(l),
                 }
             })
             .collect(),
@@ -193,11 +230,62 @@ mod tests {
     }
 
     #[test]
+    fn snapshot_json_wiki() {
+        insta::assert_snapshot!(json_text(&fixture::wiki_report()));
+    }
+
+    #[test]
+    fn wiki_loads_carry_their_exposure_and_rank() {
+        let value = json(&fixture::wiki_report());
+        let loads = value["loads"].as_array().unwrap();
+        let kinds: Vec<&str> = loads
+            .iter()
+            .map(|l| l["exposure"]["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "every-reader",
+                "every-reader",
+                "logged-in",
+                "users",
+                "users",
+                "nobody"
+            ]
+        );
+        let ranks: Vec<u64> = loads
+            .iter()
+            .map(|l| l["exposure"]["rank"].as_u64().unwrap())
+            .collect();
+        assert!(ranks.is_sorted_by(|a, b| a >= b), "{ranks:?}");
+        // Bands from `RankKey::score`: every reader 86 + script 4 × 3 + ungated 2.
+        assert_eq!(ranks[0], 100, "every reader, script, ungated");
+        assert_eq!(*ranks.last().unwrap(), 14, "nobody, script, ungated");
+        let fonts = &loads[3]["exposure"];
+        assert_eq!(
+            (fonts["label"].as_str(), fonts["users"].as_u64()),
+            (Some("40 users"), Some(40))
+        );
+        assert_eq!(loads[2]["exposure"]["groups"][0], "sysop");
+        assert_eq!(loads[0]["exposure"]["url_loadable"], true);
+        // Files have no exposure: the key is absent, not null.
+        let files = json(&fixture::report());
+        assert!(
+            files["loads"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|l| l.get("exposure").is_none())
+        );
+    }
+
+    #[test]
     fn output_matches_the_published_schema() {
         let validator = validator();
         for report in [
             fixture::report(),
             fixture::hostile_report(),
+            fixture::wiki_report(),
             Report::default(),
         ] {
             assert_valid(&validator, &json(&report));
@@ -234,6 +322,19 @@ mod tests {
         let mut v = good;
         v["loads"][i]["findings"][0]["severity"] = "fatal".into();
         breakages.push(("severity", v));
+        let wiki = json(&fixture::wiki_report());
+        let mut v = wiki.clone();
+        v["loads"][0]["exposure"]["kind"] = "everyone".into();
+        breakages.push(("exposure kind", v));
+        let mut v = wiki.clone();
+        v["loads"][0]["exposure"]["rank"] = 101.into();
+        breakages.push(("rank above 100", v));
+        let mut v = wiki;
+        v["loads"][0]["exposure"]
+            .as_object_mut()
+            .unwrap()
+            .remove("label");
+        breakages.push(("exposure without label", v));
         for (what, value) in breakages {
             assert!(
                 !validator.is_valid(&value),

@@ -4,7 +4,9 @@
 //! Pure: every renderer writes to any `io::Write` and reads nothing else. It
 //! does not decide exit codes, colour detection or where output goes (that is
 //! the CLI's job), and it never changes what the rules found: every format
-//! shows the same loads in the same order.
+//! shows the same loads in the same order. Loads from a wiki carry who is
+//! exposed ([`offsite_model::LoadExposure`]); every format shows it and lists
+//! the most exposed first.
 //!
 //! Strings that come from analysed code (URLs, snippets, dynamic
 //! expressions, paths) are untrusted: the text and GitHub renderers escape
@@ -185,11 +187,15 @@ fn compare_sources(a: &offsite_model::Source, b: &offsite_model::Source) -> Orde
         .then_with(|| a.cmp(b))
 }
 
-/// Source, then position, then what is loaded: a total order on every field
-/// that could differ, so equal-looking loads still come out the same way on
-/// every run.
+/// Most exposed first (exposure × sink severity × consent, for loads whose
+/// exposure is known: wiki sources), then source, then position, then what
+/// is loaded: a total order on every field that could differ, so
+/// equal-looking loads still come out the same way on every run. Loads of
+/// plain files have no exposure and keep the source order.
 fn compare_loads(a: &ReportedLoad, b: &ReportedLoad) -> Ordering {
-    compare_sources(&a.source, &b.source)
+    b.rank_key()
+        .cmp(&a.rank_key())
+        .then_with(|| compare_sources(&a.source, &b.source))
         .then_with(|| {
             (a.line, a.column, a.end_line, a.end_column).cmp(&(
                 b.line,
@@ -274,6 +280,75 @@ mod tests {
             before == render_all(&report),
             "output depends on input order"
         );
+    }
+
+    #[test]
+    fn wiki_loads_are_ranked_most_exposed_first_in_every_format() {
+        let mut report = fixture::wiki_report();
+        let order = |report: &Report| -> Vec<(String, u32)> {
+            Sorted::new(report)
+                .loads
+                .iter()
+                .map(|l| (l.load.source.title.clone().unwrap(), l.load.line))
+                .collect()
+        };
+        let expected: Vec<(String, u32)> = [
+            // Every reader: the script before the fetch (sink severity).
+            ("MediaWiki:Gadget-Maps.js", 2),
+            ("MediaWiki:Gadget-Maps.js", 5),
+            ("MediaWiki:Group-sysop.js", 3),
+            ("MediaWiki:Gadget-Fonts.css", 1),
+            ("User:Alice/common.js", 4),
+            ("User:Old/unused.js", 1),
+        ]
+        .into_iter()
+        .map(|(t, l)| (t.to_owned(), l))
+        .collect();
+        assert_eq!(order(&report), expected);
+
+        // Every format follows that order, whatever the input order.
+        let rules = fixture::rules();
+        let options = RenderOptions::new("0.1.0", &rules);
+        let render_all = |report: &Report| {
+            Format::ALL.map(|format| {
+                let mut out = Vec::new();
+                render(report, format, &options, &mut out).unwrap();
+                String::from_utf8(out).unwrap()
+            })
+        };
+        let before = render_all(&report);
+        report.loads.reverse();
+        assert!(
+            before == render_all(&report),
+            "output depends on input order"
+        );
+        let urls = [
+            "maps.example.net",
+            "admin-tools.example.org",
+            "fonts.example.com",
+            "cdn.example.org",
+            "old.example.com",
+        ];
+        for (format, out) in Format::ALL.iter().zip(&before) {
+            let at: Vec<usize> = urls.iter().filter_map(|u| out.find(u)).collect();
+            assert_eq!(at.len(), urls.len(), "{format}: every host shown:\n{out}");
+            assert!(at.is_sorted(), "{format}: not in rank order:\n{out}");
+        }
+    }
+
+    #[test]
+    fn loads_without_exposure_come_after_ranked_ones() {
+        let mut report = fixture::wiki_report();
+        report.loads.extend(fixture::report().loads);
+        let sorted = Sorted::new(&report);
+        let ranked: Vec<bool> = sorted
+            .loads
+            .iter()
+            .map(|l| l.load.exposure.is_some())
+            .collect();
+        let first_plain = ranked.iter().position(|r| !r).unwrap();
+        assert_eq!(first_plain, fixture::wiki_report().loads.len());
+        assert!(ranked[first_plain..].iter().all(|r| !r));
     }
 
     #[test]

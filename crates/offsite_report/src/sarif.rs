@@ -1,6 +1,7 @@
 //! SARIF 2.1.0 (OASIS), as code-scanning services read it: one run, the rule
 //! catalogue in `tool.driver.rules`, one result per finding, diagnostics as
-//! tool execution notifications.
+//! tool execution notifications. Results of wiki sources carry who is
+//! exposed (`properties.exposure`) and a `rank` from it.
 //!
 //! Hand-written structs holding only what offsite fills in; tests validate
 //! the output against the official schema in `tests/data/`.
@@ -11,6 +12,7 @@ use std::io::{self, Write};
 use offsite_model::{Consent, ConsentKind, RuleInfo, Severity, Source};
 use serde::Serialize;
 
+use crate::json::Exposure;
 use crate::{RenderOptions, Sorted, diagnostic_severity};
 
 const SCHEMA: &str =
@@ -108,6 +110,11 @@ struct SarifResult<'r> {
     rule_id: &'r str,
     rule_index: usize,
     level: &'static str,
+    /// §3.27.24: priority from 0.0 to 100.0, higher first. Only where the
+    /// exposure is known (wiki sources): the load's
+    /// [`offsite_model::RankKey::score`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rank: Option<u8>,
     message: Message<'r>,
     locations: [Location<'r>; 1],
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -167,6 +174,9 @@ struct Properties<'r> {
     consent: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     consent_kind: Option<&'static str>,
+    /// Who runs the load (wiki sources), as in the JSON output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exposure: Option<Exposure<'r>>,
     tags: [&'static str; 2],
 }
 
@@ -311,6 +321,7 @@ pub fn render(
                 rule_id: &f.rule,
                 rule_index: index.get(f.rule.as_str()).copied().unwrap_or_default(),
                 level: level(f.severity),
+                rank: load.rank_key().map(offsite_model::RankKey::score),
                 message: Message { text: &f.message },
                 locations: [Location {
                     physical_location: PhysicalLocation {
@@ -344,6 +355,7 @@ pub fn render(
                         ConsentKind::Confirm => "confirm",
                         ConsentKind::Preference => "preference",
                     }),
+                    exposure: Exposure::of(load),
                     tags: [load.tier.as_str(), load.sink.as_str()],
                 },
             });

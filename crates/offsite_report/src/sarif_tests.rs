@@ -44,6 +44,7 @@ fn output_is_valid_against_the_official_schema() {
     for (report, rules) in [
         (fixture::report(), rules.as_slice()),
         (fixture::hostile_report(), rules.as_slice()),
+        (fixture::wiki_report(), rules.as_slice()),
         (fixture::report(), &[][..]),
         (Report::default(), &[][..]),
     ] {
@@ -164,4 +165,40 @@ fn rule_help_has_markdown_and_a_plain_text_reading() {
         text.starts_with("What it does\n") && !text.contains('`'),
         "{text}"
     );
+}
+
+#[test]
+fn wiki_results_carry_exposure_and_a_rank() {
+    let value = sarif(&fixture::wiki_report(), &fixture::rules());
+    let results = value["runs"][0]["results"].as_array().unwrap();
+    let got: Vec<(u64, &str)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["rank"].as_u64().unwrap(),
+                r["properties"]["exposure"]["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (100, "every-reader"),
+            // Some logged-in: 56 + script 4 × 3 + gated 0.
+            (68, "logged-in"),
+            // Users: 15 + 5 × the number of digits of the count.
+            (25, "users"),
+            (20, "users"),
+            (14, "nobody"),
+        ]
+    );
+    assert_eq!(
+        results[0]["properties"]["exposure"]["label"],
+        "every reader"
+    );
+    // Results of files have neither: SARIF's default rank (-1) applies.
+    let files = sarif(&fixture::report(), &fixture::rules());
+    for r in files["runs"][0]["results"].as_array().unwrap() {
+        assert!(r.get("rank").is_none() && r["properties"].get("exposure").is_none());
+    }
 }

@@ -64,6 +64,8 @@ fn clip(s: &str, max: usize) -> String {
 }
 
 pub fn write_quiet_loads(out: &mut dyn Write, p: Palette, sorted: &Sorted<'_>) -> io::Result<()> {
+    // Wiki sources only: plain files have no exposure and no such column.
+    let exposed = sorted.loads.iter().any(|l| l.load.exposure.is_some());
     let rows: Vec<Vec<String>> = sorted
         .loads
         .iter()
@@ -76,13 +78,21 @@ pub fn write_quiet_loads(out: &mut dyn Write, p: Palette, sorted: &Sorted<'_>) -
                 None if modules.is_empty() => "-".to_owned(),
                 None => modules.join(", "),
             };
-            vec![
+            let mut row = vec![
                 location(load),
                 load.tier.to_string(),
                 load.sink.to_string(),
                 terminal(&load.api).into_owned(),
                 clip(&what, 72),
-            ]
+            ];
+            if exposed {
+                let who = load
+                    .exposure
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), |e| clip(&terminal(&e.label), 32));
+                row.insert(4, who);
+            }
+            row
         })
         .collect();
     if rows.is_empty() {
@@ -96,12 +106,12 @@ pub fn write_quiet_loads(out: &mut dyn Write, p: Palette, sorted: &Sorted<'_>) -
             &format!("Loads without findings ({}):", rows.len())
         )
     )?;
-    write_table(
-        out,
-        "  ",
-        Some(&["location", "tier", "sink", "api", "target"]),
-        &rows,
-    )?;
+    let header: &[&str] = if exposed {
+        &["location", "tier", "sink", "api", "exposed", "target"]
+    } else {
+        &["location", "tier", "sink", "api", "target"]
+    };
+    write_table(out, "  ", Some(header), &rows)?;
     writeln!(out)
 }
 

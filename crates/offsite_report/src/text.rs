@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use offsite_model::{Consent, ConsentKind, Report, ReportedLoad, Severity, Tier};
+use offsite_model::{Consent, ConsentKind, LoadExposure, Report, ReportedLoad, Severity, Tier};
 
 use crate::escape::terminal;
 use crate::summary::summary;
@@ -191,7 +191,20 @@ fn notes(load: &ReportedLoad) -> Vec<String> {
         load.directive,
         consent(load)
     ));
+    if let Some(e) = &load.exposure {
+        notes.push(format!("exposed: {}", exposure(e)));
+    }
     notes
+}
+
+/// Who runs the load, for people: `every reader`, `12 users`; and whether a
+/// crafted link can run it for anyone.
+pub(crate) fn exposure(e: &LoadExposure) -> String {
+    let mut s = terminal(&e.label).into_owned();
+    if e.url_loadable {
+        s.push_str(", loadable by anyone with ?withgadget=");
+    }
+    s
 }
 
 #[cfg(test)]
@@ -228,6 +241,11 @@ mod tests {
         // Make the escape codes visible so the snapshot can be reviewed.
         let out = text(&fixture::report(), true, false).replace('\x1b', "␛");
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn snapshot_text_wiki() {
+        insta::assert_snapshot!(text(&fixture::wiki_report(), false, true));
     }
 
     #[test]

@@ -410,6 +410,7 @@ fn reported(
         consent_kind: load.consent_kind,
         consent_reason: load.consent_reason,
         findings,
+        exposure: None,
         snippet,
     }
 }

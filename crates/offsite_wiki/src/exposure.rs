@@ -19,10 +19,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use offsite_model::{Consent, Sink};
+pub use offsite_model::RankKey;
+use offsite_model::{Consent, ExposureKind, LoadExposure, ReportedLoad, Sink};
 use serde::{Deserialize, Serialize};
 
 use crate::graph::{EntryKind, ImportGraph, Node};
+use crate::inventory::exposure_label;
 
 /// Who runs a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,57 +214,66 @@ impl ImportGraph {
     }
 }
 
-/// Sort key for reports: sort descending. Lexicographic on
-/// (exposure level, user count, sink severity, consent), so every reader >
-/// all logged-in users > logged-in users with some right or group > N users
-/// (by N) > nobody; within a level, executable sinks before styles and
-/// frames, before data and fonts, before images; ungated before unknown
-/// before gated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct RankKey {
-    /// 4 every reader, 3 all logged-in, 2 some logged-in, 1 users, 0 nobody.
-    pub exposure: u8,
-    /// Users for the users level, else 0.
-    pub users: u64,
-    /// 4 script/JSONP/worker, 3 style/iframe, 2 data/font/form, 1 image/media/other, 0 module.
-    pub sink: u8,
-    /// 2 ungated, 1 unknown, 0 gated.
-    pub consent: u8,
+/// Sort key for reports: exposure × sink severity × consent, sort
+/// descending (see [`RankKey`]).
+pub fn rank_key(exposure: &Exposure, sink: Sink, consent: Consent) -> RankKey {
+    RankKey::new(&LoadExposure::from(exposure), sink, consent)
 }
 
-pub fn rank_key(exposure: &Exposure, sink: Sink, consent: Consent) -> RankKey {
-    let (level, users) = match exposure {
-        Exposure::EveryReader => (4, 0),
-        Exposure::LoggedIn { groups, .. } if groups.iter().any(|g| g == "user") => (3, 0),
-        Exposure::LoggedIn { .. } => (2, 0),
-        Exposure::Users { count } => (1, *count),
-        Exposure::Nobody => (0, 0),
-    };
-    RankKey {
-        exposure: level,
-        users,
-        sink: sink_severity(sink),
-        consent: match consent {
-            Consent::Ungated => 2,
-            Consent::Unknown => 1,
-            Consent::Gated => 0,
-        },
+impl From<&Exposure> for LoadExposure {
+    /// The exposure alone; [`expose_loads`] adds where it comes from.
+    fn from(exposure: &Exposure) -> Self {
+        let label = exposure_label(exposure);
+        match exposure {
+            Exposure::EveryReader => Self::new(ExposureKind::EveryReader, label),
+            Exposure::Nobody => Self {
+                users: Some(0),
+                ..Self::new(ExposureKind::Nobody, label)
+            },
+            Exposure::Users { count } => Self {
+                users: Some(*count),
+                ..Self::new(ExposureKind::Users, label)
+            },
+            Exposure::LoggedIn { rights, groups } => Self {
+                rights: rights.clone(),
+                groups: groups.clone(),
+                ..Self::new(ExposureKind::LoggedIn, label)
+            },
+        }
     }
 }
 
-fn sink_severity(sink: Sink) -> u8 {
-    match sink {
-        Sink::Script | Sink::Jsonp | Sink::Worker => 4,
-        Sink::Style | Sink::Iframe => 3,
-        Sink::Fetch
-        | Sink::Xhr
-        | Sink::Websocket
-        | Sink::Eventsource
-        | Sink::Beacon
-        | Sink::Font
-        | Sink::Form => 2,
-        Sink::Image | Sink::Media | Sink::Prefetch | Sink::Other => 1,
-        Sink::Module => 0,
+impl From<&NodeExposure> for LoadExposure {
+    fn from(node: &NodeExposure) -> Self {
+        Self {
+            entry_points: node.entry_points.len(),
+            depth: node.depth,
+            url_loadable: node.url_loadable,
+            ..Self::from(&node.exposure)
+        }
+    }
+}
+
+/// Gives every load the exposure of the page it is in: the page of its
+/// `source.title` on the graph's wiki, looked up the way the graph
+/// normalises titles. A load whose page is not in the graph (or that has no
+/// title) gets [`ExposureKind::Unknown`].
+pub fn expose_loads(graph: &ImportGraph, exposures: &Exposures, loads: &mut [ReportedLoad]) {
+    let mut by_title: BTreeMap<String, LoadExposure> = BTreeMap::new();
+    for load in loads {
+        let Some(title) = load.source.title.as_deref() else {
+            load.exposure = Some(LoadExposure::unknown());
+            continue;
+        };
+        let exposure = by_title
+            .entry(title.to_owned())
+            .or_insert_with(|| {
+                exposures
+                    .of(graph, &graph.page(None, title))
+                    .map_or_else(LoadExposure::unknown, LoadExposure::from)
+            })
+            .clone();
+        load.exposure = Some(exposure);
     }
 }
 
@@ -309,5 +320,126 @@ mod tests {
         let unknown = rank_key(&Exposure::Nobody, Sink::Fetch, Consent::Unknown);
         let gated = rank_key(&Exposure::Nobody, Sink::Fetch, Consent::Gated);
         assert!(ungated > unknown && unknown > gated);
+    }
+
+    /// A reported load in `title` (its target does not matter here).
+    fn reported(title: Option<&str>, sink: Sink) -> ReportedLoad {
+        ReportedLoad {
+            source: offsite_model::Source {
+                title: title.map(str::to_owned),
+                ..offsite_model::Source::default()
+            },
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            api: "mw.loader.load".into(),
+            sink,
+            directive: sink.directive(),
+            url: None,
+            host: None,
+            page: None,
+            modules: Vec::new(),
+            tier: offsite_model::Tier::ThirdParty,
+            entity: None,
+            resolution: offsite_model::Resolution::Literal,
+            dynamic_expr: None,
+            consent: Consent::Ungated,
+            consent_kind: None,
+            consent_reason: None,
+            findings: Vec::new(),
+            exposure: None,
+            snippet: None,
+        }
+    }
+
+    #[test]
+    fn loads_get_the_exposure_of_their_page() {
+        use crate::graph::{GraphInput, LoadRef, PageLoads, WikiId};
+        use crate::title::Namespaces;
+        use offsite_model::Load;
+
+        let import = |title: &str| {
+            let mut l = Load::new(0, 1, "importScript", Sink::Script);
+            l.same_wiki = true;
+            l.page = Some(title.to_owned());
+            LoadRef::from(&l)
+        };
+        let pages = [
+            PageLoads::new("MediaWiki:Gadget-Maps.js", []),
+            PageLoads::new("MediaWiki:Gadget-Fonts.js", []),
+            PageLoads::new("User:Alice/common.js", [import("User:Bob/tool.js")]),
+            PageLoads::new("User:Bob/tool.js", []),
+            PageLoads::new("User:Old/unused.js", []),
+            PageLoads::new("MediaWiki:Group-sysop.js", []),
+        ];
+        let gadgets = crate::parse_legacy(
+            "* Maps[ResourceLoader|default|supportsUrlLoad]|Maps.js\n* Fonts[ResourceLoader]|Fonts.js\n",
+        )
+        .gadgets;
+        let wiki = WikiId::new("test.example.org");
+        let graph = ImportGraph::build(GraphInput {
+            wiki: &wiki,
+            namespaces: &Namespaces::english(),
+            pages: &pages,
+            gadgets: &gadgets,
+        });
+        let exposures = graph.exposures(&ExposureOptions {
+            usage: vec![GadgetUsage {
+                gadget: "Fonts".into(),
+                users: 40,
+                active_users: 7,
+            }],
+            ..ExposureOptions::default()
+        });
+        let mut loads = vec![
+            reported(Some("MediaWiki:Gadget-Maps.js"), Sink::Script),
+            reported(Some("MediaWiki:Gadget-Fonts.js"), Sink::Style),
+            // Lower-case first letter and underscores: the graph's title rules.
+            reported(Some("user:Bob/tool.js"), Sink::Fetch),
+            reported(Some("User:Old/unused.js"), Sink::Script),
+            reported(Some("MediaWiki:Group-sysop.js"), Sink::Script),
+            reported(Some("User:Never/scanned.js"), Sink::Script),
+            reported(None, Sink::Script),
+        ];
+        expose_loads(&graph, &exposures, &mut loads);
+        let got: Vec<(ExposureKind, String, Option<u64>)> = loads
+            .iter()
+            .map(|l| {
+                let e = l.exposure.as_ref().expect("every load gets one");
+                (e.kind, e.label.clone(), e.users)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (ExposureKind::EveryReader, "every reader".into(), None),
+                (ExposureKind::Users, "40 users".into(), Some(40)),
+                (ExposureKind::Users, "1 user".into(), Some(1)),
+                (ExposureKind::Nobody, "nobody".into(), Some(0)),
+                (
+                    ExposureKind::LoggedIn,
+                    "logged-in (groups: sysop)".into(),
+                    None
+                ),
+                (ExposureKind::Unknown, "unknown".into(), None),
+                (ExposureKind::Unknown, "unknown".into(), None),
+            ]
+        );
+        let maps = loads[0].exposure.as_ref().expect("maps");
+        assert!(maps.url_loadable, "supportsUrlLoad");
+        assert_eq!((maps.entry_points, maps.depth), (1, Some(1)));
+        let bob = loads[2].exposure.as_ref().expect("bob");
+        assert_eq!((bob.entry_points, bob.depth), (1, Some(1)));
+        assert_eq!(loads[4].exposure.as_ref().expect("sysop").groups, ["sysop"]);
+
+        let mut ranks: Vec<(RankKey, usize)> = loads
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.rank_key().expect("ranked"), i))
+            .collect();
+        ranks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let order: Vec<usize> = ranks.iter().map(|r| r.1).collect();
+        assert_eq!(order, [0, 4, 1, 2, 3, 5, 6]);
     }
 }

@@ -11,7 +11,8 @@
 //!   gadgets, ResourceLoader modules and external URLs, with the entry
 //!   points MediaWiki loads by itself, depths, cycles, chains, DOT and JSON.
 //! - [`exposure`]: who runs each page (every reader, logged-in users, N users,
-//!   nobody) and a [`RankKey`] to sort findings by exposure × sink × consent.
+//!   nobody), handed to each load of a report ([`expose_loads`]), and a
+//!   [`RankKey`] to sort findings by exposure × sink × consent.
 //! - [`provenance`]: from a page's revision history, when each host arrived,
 //!   who added it and whether it is still there.
 //! - [`mod@inventory`]: the table of every non-first-party load per page and
@@ -34,7 +35,8 @@ pub use definition::{
     ParsedDefinitions, parse_json, parse_legacy,
 };
 pub use exposure::{
-    Exposure, ExposureOptions, Exposures, GadgetUsage, NodeExposure, RankKey, rank_key,
+    Exposure, ExposureOptions, Exposures, GadgetUsage, NodeExposure, RankKey, expose_loads,
+    rank_key,
 };
 pub use graph::{
     Edge, EdgeKind, EntryKind, GraphInput, ImportGraph, LoadRef, Node, PageLoads, WikiId,

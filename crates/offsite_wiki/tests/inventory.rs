@@ -61,6 +61,7 @@ fn reported(l: &L) -> ReportedLoad {
         consent_kind: None,
         consent_reason: None,
         findings: Vec::new(),
+        exposure: None,
         snippet: None,
     }
 }

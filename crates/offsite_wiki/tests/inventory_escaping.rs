@@ -37,6 +37,7 @@ fn load(title: &str, host: &str, entity: &str, wiki: &str) -> ReportedLoad {
         consent_kind: None,
         consent_reason: None,
         findings: Vec::new(),
+        exposure: None,
         snippet: None,
     }
 }
