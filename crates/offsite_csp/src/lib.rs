@@ -1,1 +1,32 @@
-//! Content-Security-Policy: model, matching, evaluation, diffs, generation.
+//! Content-Security-Policy for offsite: the policy model, lenient parsing,
+//! canonical serialisation, CSP Level 3 matching and policy diffs.
+//!
+//! - [`parse_header`] reads a header value (several policies, separated by
+//!   `,`) into [`Policy`]s plus [`PolicyDiagnostic`]s; it never fails.
+//! - [`Policy`]'s `Display` is the canonical form; [`serialize_header`]
+//!   writes several policies.
+//! - [`Policy::check`] and [`check_all`] decide a [`Request`] with CSP3's
+//!   effective directives, fallback lists and source matching.
+//! - [`diff`] and [`diff_loads`] compare two policy sets, by directive and by
+//!   the loads a scan found.
+//!
+//! No I/O. Evaluation (`offsite csp evaluate`), generation and MediaWiki's
+//! `$wgCSPHeader` live in their own modules on top of this model.
+//!
+//! Spec: <https://www.w3.org/TR/CSP3/>.
+
+mod directive;
+mod fuzz;
+mod parse;
+mod policy;
+mod serialize;
+mod source;
+
+pub use directive::{KNOWN_DIRECTIVES, KnownDirective, ResourceKind, ValueKind, known_directive};
+pub use fuzz::fuzz_header;
+pub use parse::{
+    DiagnosticCode, ParsedHeader, PolicyDiagnostic, Severity, parse_header, parse_header_lines,
+};
+pub use policy::{DirectiveEntry, Policy, Span};
+pub use serialize::serialize_header;
+pub use source::{HashAlgorithm, HostSource, HostSourceError, Keyword, Port, SourceExpr};
