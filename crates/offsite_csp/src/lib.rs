@@ -16,7 +16,11 @@
 //! Spec: <https://www.w3.org/TR/CSP3/>.
 
 mod directive;
+pub mod evaluate;
+pub mod generate;
+pub mod mediawiki;
 mod fuzz;
+mod matching;
 mod parse;
 mod policy;
 mod serialize;
@@ -24,6 +28,10 @@ mod source;
 
 pub use directive::{KNOWN_DIRECTIVES, KnownDirective, ResourceKind, ValueKind, known_directive};
 pub use fuzz::fuzz_header;
+pub use matching::{
+    Origin, OriginError, Request, Subject, UrlView, Verdict, check_all, hash_base64,
+    host_source_matches, url_matches_source_list,
+};
 pub use parse::{
     DiagnosticCode, ParsedHeader, PolicyDiagnostic, Severity, parse_header, parse_header_lines,
 };
