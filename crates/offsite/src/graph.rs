@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use offsite_model::Source;
 use offsite_rules::Linter;
-use offsite_wiki::{Exposure, ExposureOptions, GraphInput, ImportGraph, Namespaces, Node, WikiId};
+use offsite_wiki::{
+    Exposure, ExposureOptions, Exposures, GraphInput, ImportGraph, Namespaces, Node, WikiId,
+};
 use rayon::prelude::*;
 
 use crate::cli::{GraphArgs, GraphFormat, WikiSourceArgs};
@@ -82,18 +84,41 @@ pub(crate) fn read_graph(
             );
         }
     }
-    let graph = ImportGraph::build(GraphInput {
+    let graph = build_graph(&scan);
+    Ok((scan, graph))
+}
+
+/// The import graph of the pages and gadget definitions read.
+pub(crate) fn build_graph(scan: &WikiScan) -> ImportGraph {
+    ImportGraph::build(GraphInput {
         wiki: &scan.wiki,
         namespaces: &scan.namespaces,
         pages: &scan.pages,
         gadgets: &scan.gadgets,
-    });
-    Ok((scan, graph))
+    })
+}
+
+/// Who runs each node of the graph, with the live wiki's gadget usage
+/// figures when there are any. Shared by `graph --page`, `inventory` and
+/// `scan`.
+pub(crate) fn exposures(scan: &WikiScan, graph: &ImportGraph) -> Exposures {
+    graph.exposures(&ExposureOptions {
+        usage: usage(scan),
+        ..ExposureOptions::default()
+    })
+}
+
+/// Gives every load of the scan's report the exposure of its page, for
+/// `offsite scan` of a wiki: the reports then rank loads by it.
+pub(crate) fn expose_loads(scan: &mut WikiScan) {
+    let graph = build_graph(scan);
+    let exposures = exposures(scan, &graph);
+    offsite_wiki::expose_loads(&graph, &exposures, &mut scan.report.loads);
 }
 
 /// Gadget usage figures when the source is a live wiki. Without them
 /// non-default gadgets count 0 users; say so rather than fail the command.
-pub(crate) fn usage(scan: &WikiScan) -> Vec<offsite_wiki::GadgetUsage> {
+fn usage(scan: &WikiScan) -> Vec<offsite_wiki::GadgetUsage> {
     match &scan.api {
         Some(api) => wiki::gadget_usage(&api.options).unwrap_or_else(|e| {
             eprintln!("offsite: gadget usage unavailable ({e:#}); counting 0 users per gadget");
@@ -113,10 +138,7 @@ fn write_chains(
     if graph.node_id(&target).is_none() {
         bail!("{title}: no such page in the graph (not scanned and not loaded by any page)");
     }
-    let exposures = graph.exposures(&ExposureOptions {
-        usage: usage(scan),
-        ..ExposureOptions::default()
-    });
+    let exposures = exposures(scan, graph);
     let chains = graph.chains_to(&target);
     if chains.is_empty() {
         writeln!(out, "no entry point reaches {title}")?;

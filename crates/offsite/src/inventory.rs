@@ -9,10 +9,10 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use offsite_wiki::{ExposureOptions, PageExposures};
+use offsite_wiki::PageExposures;
 
 use crate::cli::{InventoryArgs, InventoryFormat};
-use crate::graph::{read_graph, usage};
+use crate::graph::{exposures, read_graph};
 
 pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
     let (scan, graph) = read_graph(
@@ -23,10 +23,7 @@ pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
         args.threads,
         args.quiet,
     )?;
-    let exposures = graph.exposures(&ExposureOptions {
-        usage: usage(&scan),
-        ..ExposureOptions::default()
-    });
+    let exposures = exposures(&scan, &graph);
     let inventory = offsite_wiki::inventory(
         &scan.report.loads,
         &scan.gadgets,

@@ -1,4 +1,6 @@
 //! `offsite scan`: walk, check in parallel, baseline, render, exit code.
+//! Wiki sources (`--dump`, `--wiki`) also get the import graph, so every
+//! load carries who is exposed and the reports rank by it.
 
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
@@ -50,7 +52,9 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
             bail!("give either paths or --dump/--wiki, not both");
         }
         let pool = thread_pool(args.threads)?;
-        let scan = crate::wiki::read(&args.wiki, &linter, &pool)?;
+        let mut scan = crate::wiki::read(&args.wiki, &linter, &pool)?;
+        // Who runs each page, so the report can rank its loads by exposure.
+        crate::graph::expose_loads(&mut scan);
         if args.verbose {
             for note in &scan.notes {
                 eprintln!("offsite: {note}");
