@@ -96,6 +96,16 @@ options! {
         /// Sources or hosts excused from rules; see `[[exempt]]`.
         #[example = "[[exempt]]"]
         pub exempt: Vec<Spanned<ExemptOptions>>,
+        /// Defaults for `offsite csp generate` and `evaluate` (report
+        /// endpoints, header budget, the page origin); read by those
+        /// commands, see `docs/csp.md`.
+        #[example = "[csp]"]
+        pub csp: Option<toml::Table>,
+        /// Settings of the report collector `offsite serve` (listen
+        /// address, store, read token, inventory, limits, alerts); read by
+        /// that command, see `docs/collector.md`.
+        #[example = "[serve]"]
+        pub serve: Option<toml::Table>,
     }
 }
 

@@ -29,6 +29,10 @@ pub struct Settings {
     pub exempt: Vec<Exemption>,
     /// The folder of `offsite.toml`: exemption path globs are relative to it.
     pub root: Option<PathBuf>,
+    /// The `[csp]` table, checked by `offsite csp`.
+    pub csp: Option<toml::Table>,
+    /// The `[serve]` table, checked by `offsite serve`.
+    pub serve: Option<toml::Table>,
 }
 
 impl Default for Settings {
@@ -44,6 +48,8 @@ impl Default for Settings {
             allow: Vec::new(),
             exempt: Vec::new(),
             root: None,
+            csp: None,
+            serve: None,
         }
     }
 }
@@ -137,6 +143,8 @@ impl Settings {
             rules,
             allow,
             exempt,
+            csp,
+            serve,
         } = options;
         let tiers = TierConfig {
             profile: profile.unwrap_or_else(|| "wikimedia".to_owned()),
@@ -168,6 +176,8 @@ impl Settings {
                 .map(|(i, e)| cx.exempt(i, e))
                 .collect::<Result<_, _>>()?,
             root,
+            csp,
+            serve,
         })
     }
 
