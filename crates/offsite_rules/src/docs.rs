@@ -140,7 +140,7 @@ fn render_section(out: &mut String, section: &Section) {
     };
     let _ = write!(out, "\n## {heading}\n\n{}", unindent(section.raw_docs));
     for field in section.fields {
-        if field.example.starts_with('[') {
+        if field.example.starts_with('[') && !field.example.contains('\n') {
             // A sub-table: it has a section of its own.
             continue;
         }

@@ -99,12 +99,12 @@ options! {
         /// Defaults for `offsite csp generate` and `evaluate` (report
         /// endpoints, header budget, the page origin); read by those
         /// commands, see `docs/csp.md`.
-        #[example = "[csp]"]
+        #[example = "[csp]\nreport-uri = \"https://csp.example.org/csp-report\"\nbudget = 8192"]
         pub csp: Option<toml::Table>,
         /// Settings of the report collector `offsite serve` (listen
         /// address, store, read token, inventory, limits, alerts); read by
         /// that command, see `docs/collector.md`.
-        #[example = "[serve]"]
+        #[example = "[serve]\nlisten = \"127.0.0.1:8094\"\nstore = \"sqlite:offsite-reports.db\""]
         pub serve: Option<toml::Table>,
     }
 }
