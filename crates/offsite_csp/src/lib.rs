@@ -17,10 +17,10 @@
 
 mod directive;
 pub mod evaluate;
-pub mod generate;
-pub mod mediawiki;
 mod fuzz;
+pub mod generate;
 mod matching;
+pub mod mediawiki;
 mod parse;
 mod policy;
 mod serialize;
