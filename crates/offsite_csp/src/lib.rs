@@ -25,16 +25,15 @@ mod parse;
 mod policy;
 mod serialize;
 mod source;
+mod url_match;
 
 pub use directive::{KNOWN_DIRECTIVES, KnownDirective, ResourceKind, ValueKind, known_directive};
 pub use fuzz::fuzz_header;
-pub use matching::{
-    Origin, OriginError, Request, Subject, UrlView, Verdict, check_all, hash_base64,
-    host_source_matches, url_matches_source_list,
-};
+pub use matching::{Origin, OriginError, Request, Subject, Verdict, check_all, hash_base64};
 pub use parse::{
     DiagnosticCode, ParsedHeader, PolicyDiagnostic, Severity, parse_header, parse_header_lines,
 };
 pub use policy::{DirectiveEntry, Policy, Span};
 pub use serialize::serialize_header;
 pub use source::{HashAlgorithm, HostSource, HostSourceError, Keyword, Port, SourceExpr};
+pub use url_match::{UrlView, host_source_matches, url_matches_source_list};
