@@ -6,7 +6,7 @@
 //! | site JS/CSS (`Common`, skin, `Mobile`, `Print`) | every reader |
 //! | default gadget, no `rights` (or only rights logged-out readers hold) | every reader |
 //! | default gadget with `rights` | logged-in users with those rights |
-//! | `MediaWiki:Group-<g>.js|css` | logged-in members of `<g>` |
+//! | `MediaWiki:Group-<g>.js` or `.css` | logged-in members of `<g>` |
 //! | non-default gadget | its users (from [`GadgetUsage`], else 0) |
 //! | `User:X/common.js`, skin files, `global.js` | user X |
 //! | nothing | nobody |
