@@ -237,3 +237,32 @@ fn matches_by_parts() {
     assert!(!s.matches("https", "cdn.example.org", Some(444), "/static/a.js"));
     assert!(!s.matches("https", "example.org", None, "/static/a.js"));
 }
+
+#[test]
+fn converts_to_and_from_the_policy_model() {
+    for text in [
+        "*.example.org:*/static/",
+        "https://x.example.org:8443",
+        "example.org",
+    ] {
+        let ours = src(text);
+        let model = offsite_csp::HostSource::from(ours.clone());
+        assert_eq!(model.to_string(), text);
+        assert_eq!(HostSource::from(model), ours);
+    }
+    // The allowlist and a policy read a source the same way.
+    let origin = offsite_csp::Origin::https("en.wikipedia.org");
+    for (source, url) in [
+        ("*.github.com", "https://github.com/x.js"),
+        ("*.github.com", "https://api.github.com/x.js"),
+        ("example.org/cdnjs/", "https://example.org/cdnjs/a.js"),
+        ("http://example.org:80", "https://example.org/"),
+    ] {
+        let model = offsite_csp::HostSource::from(src(source));
+        assert_eq!(
+            src(source).matches_url(url),
+            model.matches_url(url, &origin),
+            "{source} {url}"
+        );
+    }
+}
