@@ -110,8 +110,9 @@ pub fn value_kind(name: &str) -> ValueKind {
 /// A kind of request a policy decides on, named by its effective directive
 /// (CSP3 §6.8.1). Inline code and `eval` are [`crate::Subject`]s, checked
 /// against the `*-attr`/`*-elem` and `script-src` directives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
+///
+/// Serialised as its effective directive (`"script-src-elem"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceKind {
     /// `<script src>`, `import()`, `importScripts` in a page: `script-src-elem`.
     ScriptElem,
@@ -198,6 +199,12 @@ impl ResourceKind {
     /// Is this a script kind, where `'strict-dynamic'` applies?
     pub fn is_script(self) -> bool {
         matches!(self, Self::ScriptElem | Self::ScriptAttr)
+    }
+}
+
+impl Serialize for ResourceKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.effective_directive())
     }
 }
 

@@ -15,6 +15,7 @@
 //!
 //! Spec: <https://www.w3.org/TR/CSP3/>.
 
+mod diff;
 mod directive;
 pub mod evaluate;
 mod fuzz;
@@ -27,6 +28,10 @@ mod serialize;
 mod source;
 mod url_match;
 
+pub use diff::{
+    Capability, CapabilityChange, ChangeKind, DirectiveChange, KindChange, LoadChange, LoadDiff,
+    LoadPlace, PolicyDiff, UnknownLoad, UnknownReason, diff, diff_loads,
+};
 pub use directive::{KNOWN_DIRECTIVES, KnownDirective, ResourceKind, ValueKind, known_directive};
 pub use fuzz::fuzz_header;
 pub use matching::{Origin, OriginError, Request, Subject, Verdict, check_all, hash_base64};
