@@ -240,7 +240,7 @@ impl Parser {
     }
 
     fn policy(&mut self, start: usize, piece: &str) {
-        let (mut start, mut piece) = trim_with_offset(start, piece);
+        let (start, piece) = trim_with_offset(start, piece);
         if piece.is_empty() {
             self.push(
                 DiagnosticCode::EmptyPolicy,
@@ -250,28 +250,11 @@ impl Parser {
             );
             return;
         }
-        // Repeated so that what is left never starts with a header name,
-        // which keeps parsing the serialised form idempotent.
-        while let Some(name) = HEADER_NAMES.iter().find(|n| {
-            piece
-                .get(..n.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(n))
-        }) {
-            self.push(
-                DiagnosticCode::HeaderNameIncluded,
-                Span::new(start, start + name.len()),
-                None,
-                format!(
-                    "`{}` is the header's name, not part of its value; read what follows",
-                    &piece[..name.len() - 1]
-                ),
-            );
-            (start, piece) = trim_with_offset(start + name.len(), &piece[name.len()..]);
-        }
         let mut policy = Policy::default();
         let mut names = HashSet::new();
         for (offset, token) in split_with_offsets(piece, start, ';') {
             let (offset, token) = trim_with_offset(offset, token);
+            let (offset, token) = self.skip_header_name(offset, token);
             if token.is_empty() {
                 continue;
             }
@@ -283,6 +266,29 @@ impl Parser {
         if !policy.directives.is_empty() {
             self.out.policies.push(policy);
         }
+    }
+
+    /// `Content-Security-Policy: default-src …` pasted whole: skip the
+    /// header's name. Repeated, so that no directive of the result starts
+    /// with one, which keeps parsing the canonical form idempotent.
+    fn skip_header_name<'a>(&mut self, mut start: usize, mut token: &'a str) -> (usize, &'a str) {
+        while let Some(name) = HEADER_NAMES.iter().find(|n| {
+            token
+                .get(..n.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(n))
+        }) {
+            self.push(
+                DiagnosticCode::HeaderNameIncluded,
+                Span::new(start, start + name.len()),
+                None,
+                format!(
+                    "`{}` is the header's name, not part of its value; read what follows",
+                    &token[..name.len() - 1]
+                ),
+            );
+            (start, token) = trim_with_offset(start + name.len(), &token[name.len()..]);
+        }
+        (start, token)
     }
 
     /// One directive token (trimmed, non-empty); `None` when browsers drop it.
