@@ -317,3 +317,13 @@ fn scheme_without_colon() {
     let parsed = parse_header("img-src https data:");
     assert_eq!(codes(&parsed), ["scheme-missing-colon"]);
 }
+
+#[test]
+fn docs_list_every_diagnostic_code() {
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/csp.md")).unwrap();
+    for code in DiagnosticCode::ALL {
+        let row = format!("| `{code}` | {} |", code.severity());
+        assert!(docs.contains(&row), "docs/csp.md has no row `{row}`");
+    }
+}
