@@ -437,3 +437,40 @@ fn base64(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_pads_like_rfc_4648() {
+        // RFC 4648 §10 test vectors.
+        for (input, output) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), output);
+        }
+    }
+
+    #[test]
+    fn origins() {
+        let o =
+            Origin::parse("HTTPS://En.Wikipedia.org./wiki/X?y#z").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o, Origin::https("en.wikipedia.org"));
+        assert_eq!(o.to_string(), "https://en.wikipedia.org");
+        let local = Origin::parse("http://localhost:8080").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(local.port, Some(8080));
+        assert_eq!(
+            Origin::parse("en.wikipedia.org").map(|o| o.scheme).ok(),
+            Some("https".to_owned())
+        );
+        let error = Origin::parse("data:,x").err().map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.contains("`data:,x`")));
+    }
+}

@@ -606,3 +606,42 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     row[b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("script-src", "script-src"), 0);
+        assert_eq!(edit_distance("scripts-src", "script-src"), 1);
+        assert_eq!(edit_distance("scirpt-src", "script-src"), 2);
+        assert_eq!(edit_distance("", "img-src"), 7);
+        assert_eq!(suggestion("img-scr"), Some("img-src"));
+        assert_eq!(suggestion("totally-unrelated"), None);
+        assert_eq!(suggestion(&"x".repeat(10_000)), None);
+    }
+
+    #[test]
+    fn splits_keep_byte_offsets() {
+        let text = "a; b ;;c";
+        let pieces = split_with_offsets(text, 10, ';');
+        assert_eq!(pieces, [(10, "a"), (12, " b "), (16, ""), (17, "c")]);
+        assert_eq!(trim_with_offset(12, " b "), (13, "b"));
+        let words = split_ws_with_offsets(" x\t yz\n", 5);
+        assert_eq!(words, [(6, "x"), (9, "yz")]);
+        for (at, word) in words {
+            assert_eq!(&" x\t yz\n"[at - 5..at - 5 + word.len()], word);
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_distinct_kebab_name() {
+        let names: HashSet<&str> = DiagnosticCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), DiagnosticCode::ALL.len());
+        for code in DiagnosticCode::ALL {
+            let json = serde_json::to_string(&code).unwrap_or_default();
+            assert_eq!(json, format!("\"{code}\""));
+        }
+    }
+}

@@ -294,3 +294,34 @@ pub(crate) fn default_port(scheme: &str) -> Option<u16> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_part_matching() {
+        assert!(path_part_match("/", ""));
+        assert!(path_part_match("/a/", "/a/b/c"));
+        assert!(!path_part_match("/a/", "/a"));
+        assert!(path_part_match("/a", "/a"));
+        assert!(!path_part_match("/a", "/a/"));
+        assert!(path_part_match("/%7Euser/", "/~user/x"));
+    }
+
+    #[test]
+    fn percent_decoding_leaves_broken_escapes() {
+        assert_eq!(percent_decode("a%20b"), b"a b");
+        assert_eq!(percent_decode("%zz%2"), b"%zz%2");
+        assert_eq!(percent_decode("%C3%A9"), "é".as_bytes());
+    }
+
+    #[test]
+    fn scheme_parts() {
+        assert_eq!(scheme_part_match("http", "https"), Some(true));
+        assert_eq!(scheme_part_match("HTTPS", "https"), Some(false));
+        assert_eq!(scheme_part_match("ws", "http"), Some(false));
+        assert_eq!(scheme_part_match("https", "http"), None);
+        assert_eq!(scheme_part_match("wss", "http"), None);
+    }
+}
