@@ -184,14 +184,28 @@ impl Alerter {
 
     /// Compares each group's count over the last window with its average
     /// over the windows before; returns the groups that jumped.
+    ///
+    /// Counts come from the store's timeline buckets, so windows are whole
+    /// buckets: the last window is the current (partial) bucket and the
+    /// ones before it, `rate-window-secs` rounded up to whole buckets.
     async fn rate_jumps(&self, now_ms: i64) -> Vec<RateJump> {
-        let window_secs = self.cfg.rate_window_secs.max(self.bucket_secs);
-        let window_ms = i64::try_from(window_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+        let bucket_ms = i64::try_from(self.bucket_secs.max(1) * 1000).unwrap_or(i64::MAX);
+        let buckets_per_window = i64::try_from(
+            self.cfg
+                .rate_window_secs
+                .div_ceil(self.bucket_secs.max(1))
+                .max(1),
+        )
+        .unwrap_or(1);
+        let window_ms = bucket_ms.saturating_mul(buckets_per_window);
+        let window_secs = u64::try_from(window_ms / 1000).unwrap_or(u64::MAX);
         let k = i64::from(self.cfg.rate_baseline_windows.max(1));
-        let recent = self.store.group_counts_since(now_ms - window_ms).await;
+        let current_bucket = now_ms.div_euclid(bucket_ms) * bucket_ms;
+        let recent_since = current_bucket - window_ms + bucket_ms;
+        let recent = self.store.group_counts_since(recent_since).await;
         let all = self
             .store
-            .group_counts_since(now_ms - window_ms * (k + 1))
+            .group_counts_since(recent_since - window_ms.saturating_mul(k))
             .await;
         let (recent, all) = match (recent, all) {
             (Ok(r), Ok(a)) => (r, a),
@@ -332,11 +346,110 @@ async fn sleep_until_opt(at: Option<Instant>) {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::unwrap_used,
+    reason = "in tests a panic is the failed assertion"
+)]
 mod tests {
+    use offsite_collect::{Blocked, Disposition, NormalizedReport, ReportFormat};
+    use offsite_store::{StoreOptions, StoreSpec};
+
     use super::*;
 
     #[test]
     fn chat_text_escapes_markup_and_controls() {
         assert_eq!(chat_text("<!channel> a&b\nc"), "&lt;!channel&gt; a&amp;b c");
+    }
+
+    fn report(host: &str, at_ms: i64) -> NormalizedReport {
+        NormalizedReport {
+            received_ms: at_ms,
+            format: ReportFormat::CspReport,
+            disposition: Disposition::Enforce,
+            directive: "script-src-elem".to_owned(),
+            blocked: Blocked::Url(format!("https://{host}/x.js")),
+            document: "https://wiki.example.org/wiki/Main_Page".to_owned(),
+            document_host: Some("wiki.example.org".to_owned()),
+            source_file: None,
+            line: None,
+            column: None,
+            status_code: None,
+            sample: None,
+            browser: None,
+            source: None,
+        }
+    }
+
+    /// Four groups over five one-minute buckets (four of baseline, then the
+    /// current one), in a real SQLite store.
+    #[tokio::test]
+    async fn rate_jumps_compare_the_last_window_with_the_average_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(
+            &StoreSpec::Sqlite(dir.path().join("r.db")),
+            StoreOptions {
+                bucket_secs: 60,
+                ..StoreOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        let minute = 60_000;
+        let current = 1_800_000_000_000_i64.div_euclid(minute) * minute;
+        let now = current + 30_000;
+        let mut batch = Vec::new();
+        // (host, per baseline minute, in the current minute)
+        let plan = [
+            ("jump.example", 2, 20),
+            ("steady.example", 10, 12),
+            ("small.example", 0, 5),
+            ("new.example", 0, 30),
+        ];
+        for (host, before, after) in plan {
+            for m in 1..=4 {
+                for _ in 0..before {
+                    batch.push(report(host, current - m * minute + 1));
+                }
+            }
+            for _ in 0..after {
+                batch.push(report(host, current + 1));
+            }
+        }
+        // Older than the baseline: must not count.
+        for _ in 0..100 {
+            batch.push(report("jump.example", current - 10 * minute));
+        }
+        let outcome = store.insert_batch(&batch).await.unwrap();
+        let id_of = |host: &str| {
+            outcome
+                .new_groups
+                .iter()
+                .find(|(_, k)| k.blocked_origin == format!("https://{host}"))
+                .unwrap()
+                .0
+        };
+        let alerter = Alerter {
+            cfg: AlertsConfig {
+                rate_window_secs: 60,
+                rate_baseline_windows: 4,
+                rate_factor: 5.0,
+                rate_min_count: 10,
+                ..AlertsConfig::default()
+            },
+            webhook: "http://127.0.0.1:9/".to_owned(),
+            client: Alerter::client(&AlertsConfig::default()).unwrap(),
+            metrics: Arc::default(),
+            store: Arc::new(store),
+            bucket_secs: 60,
+        };
+        let jumps = alerter.rate_jumps(now).await;
+        let mut got: Vec<(i64, i64)> = jumps.iter().map(|j| (j.id, j.count)).collect();
+        got.sort_unstable();
+        let mut want = vec![(id_of("jump.example"), 20), (id_of("new.example"), 30)];
+        want.sort_unstable();
+        assert_eq!(got, want);
+        let jump = jumps.iter().find(|j| j.count == 20).unwrap();
+        assert!((jump.baseline_average - 2.0).abs() < f64::EPSILON);
+        assert_eq!(jump.window_secs, 60);
     }
 }

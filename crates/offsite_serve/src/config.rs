@@ -82,6 +82,10 @@ pub struct LimitsConfig {
     pub max_connections: usize,
     /// Whole-request time limit, body included; answered 408. Default: 10.
     pub request_timeout_secs: u64,
+    /// A connection on which the client sends nothing for this long is
+    /// closed (idle keep-alive, or a request that stalls before its
+    /// headers end). Default: 30.
+    pub idle_timeout_secs: u64,
 }
 
 impl Default for LimitsConfig {
@@ -92,6 +96,7 @@ impl Default for LimitsConfig {
             max_in_flight: 256,
             max_connections: 2048,
             request_timeout_secs: 10,
+            idle_timeout_secs: 30,
         }
     }
 }

@@ -105,7 +105,9 @@ pub struct Handle {
     alerter: Option<JoinHandle<()>>,
     retention: JoinHandle<()>,
     max_connections: usize,
+    idle_timeout: Duration,
     grace: Duration,
+    store: Arc<Store>,
 }
 
 impl Handle {
@@ -123,6 +125,7 @@ impl Handle {
             let _ = tokio::time::timeout(Duration::from_secs(15), alerter).await;
         }
         let _ = self.retention.await;
+        self.store.close().await;
     }
 }
 
@@ -289,6 +292,8 @@ pub async fn app(config: ServeConfig) -> Result<(Router, Handle), ServeError> {
         alerter,
         retention,
         max_connections: config.limits.max_connections,
+        idle_timeout: Duration::from_secs(config.limits.idle_timeout_secs),
+        store: store.clone(),
         grace: config.request_timeout() + Duration::from_secs(5),
     };
     let state = Arc::new(AppState {
@@ -443,7 +448,7 @@ pub async fn run(
     let addr = listener
         .local_addr()
         .map_or_else(|_| "?".to_owned(), |a| a.to_string());
-    let listener = LimitedListener::new(listener, handle.max_connections);
+    let listener = LimitedListener::new(listener, handle.max_connections, handle.idle_timeout);
     let stopping = Arc::new(Notify::new());
     let signal = {
         let stopping = stopping.clone();

@@ -3,6 +3,7 @@
 //! logged), and a listener that caps open connections.
 
 use std::collections::HashMap;
+use std::future::Future as _;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -207,18 +208,22 @@ impl RateLimiter {
     }
 }
 
-/// A TCP listener that holds at most `max` connections open; further ones
-/// wait in the kernel's accept queue instead of costing memory here.
+/// A TCP listener that holds at most `max` connections open (further ones
+/// wait in the kernel's accept queue instead of costing memory here) and
+/// closes a connection that sends nothing for `idle` (hyper as axum runs it
+/// has no header or keep-alive timeout of its own).
 pub struct LimitedListener {
     inner: TcpListener,
     permits: Arc<Semaphore>,
+    idle: Duration,
 }
 
 impl LimitedListener {
-    pub fn new(inner: TcpListener, max: usize) -> Self {
+    pub fn new(inner: TcpListener, max: usize, idle: Duration) -> Self {
         Self {
             inner,
             permits: Arc::new(Semaphore::new(max.max(1))),
+            idle: idle.max(Duration::from_secs(1)),
         }
     }
 }
@@ -239,6 +244,8 @@ impl Listener for LimitedListener {
                         LimitedStream {
                             stream,
                             _permit: permit,
+                            idle: self.idle,
+                            deadline: Box::pin(tokio::time::sleep(self.idle)),
                         },
                         addr,
                     );
@@ -265,10 +272,13 @@ fn is_connection_error(e: &io::Error) -> bool {
     )
 }
 
-/// A connection that gives its slot back when dropped.
+/// A connection that gives its slot back when dropped, and fails its reads
+/// once the client has been silent for the idle time.
 pub struct LimitedStream {
     stream: TcpStream,
     _permit: Option<OwnedSemaphorePermit>,
+    idle: Duration,
+    deadline: Pin<Box<tokio::time::Sleep>>,
 }
 
 impl AsyncRead for LimitedStream {
@@ -277,7 +287,21 @@ impl AsyncRead for LimitedStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        let this = &mut *self;
+        match Pin::new(&mut this.stream).poll_read(cx, buf) {
+            Poll::Ready(r) => {
+                let next = tokio::time::Instant::now() + this.idle;
+                this.deadline.as_mut().reset(next);
+                Poll::Ready(r)
+            }
+            Poll::Pending => match this.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "client idle for too long",
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
     }
 }
 

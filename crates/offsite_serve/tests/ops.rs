@@ -506,3 +506,29 @@ async fn a_failing_webhook_is_counted_and_does_not_touch_ingestion() {
     assert_eq!(server.metric("offsite_alerts_sent_total").await, 0);
     server.stop().await.unwrap();
 }
+
+/// A client that opens a connection and stalls (before or between
+/// requests) loses it after the idle timeout instead of holding a slot.
+#[tokio::test]
+async fn silent_connections_are_closed_after_the_idle_timeout() {
+    let server = start(|c| c.limits.idle_timeout_secs = 1).await;
+    let mut silent = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut stalled = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    stalled
+        .write_all(b"POST /csp-report HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    for sock in [&mut silent, &mut stalled] {
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), sock.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "the server kept a silent connection open");
+    }
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    // Active clients are not affected.
+    let resp = server
+        .post("/csp-report", "application/csp-report", CSP_REPORT)
+        .await;
+    assert_eq!(resp.status(), 204);
+    server.stop().await.unwrap();
+}
