@@ -501,7 +501,7 @@ pub fn compatible(report: &str, load: Directive) -> bool {
 
 /// `host[:port]/path` of a network URL, stripped as stored.
 fn key_of(u: &Url) -> String {
-    let s = privacy::url_string(u);
+    let s = privacy::url_string(&privacy::strip(u.clone()));
     match s.split_once("://") {
         Some((_, rest)) => rest.to_owned(),
         None => s,

@@ -205,7 +205,7 @@ fn url_entry(u: &str) -> Option<String> {
     if no_path {
         return Some(parsed.origin().ascii_serialization());
     }
-    Some(crate::privacy::url_string(&parsed))
+    Some(crate::privacy::url_string(&crate::privacy::strip(parsed)))
 }
 
 impl Default for NoiseFilter {

@@ -103,11 +103,11 @@ fn is_bare_word(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
-/// Drop user info, query and fragment; cap the length.
-fn strip(mut u: Url) -> Url {
-    // Setting these cannot fail for URLs with a host (checked by callers):
-    // the results are ignored because a failure would leave the URL as it
-    // was, and the serialised form is checked again in `url_string`.
+/// Drop user info, query and fragment.
+pub(crate) fn strip(mut u: Url) -> Url {
+    // Setting these cannot fail for URLs with a host (checked by callers);
+    // were it to, `check_report` (fuzzing, property tests) would catch the
+    // user info left behind.
     let _ = u.set_username("");
     let _ = u.set_password(None);
     u.set_query(None);

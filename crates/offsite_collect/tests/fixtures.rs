@@ -17,7 +17,10 @@ fn fixtures() -> Vec<PathBuf> {
         .map(|e| e.expect("entry").path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".json") && !name.starts_with("testbed-")
+            Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                && !name.starts_with("testbed-")
         })
         .collect();
     files.sort();
@@ -73,9 +76,9 @@ fn every_fixture_matches_its_snapshot() {
             "reports": outcome.reports.iter().map(|r| json!({
                 "report": r,
                 "group_key": r.group_key(),
-                "filtered": filter.check(r).map(|f| f.as_str()),
+                "filtered": filter.check(r).map(offsite_collect::FilterReason::as_str),
             })).collect::<Vec<_>>(),
-            "skipped": outcome.skipped.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            "skipped": outcome.skipped.iter().map(offsite_collect::SkipReason::as_str).collect::<Vec<_>>(),
         });
         let name = path
             .file_name()
@@ -141,7 +144,10 @@ fn reporting_api_batch_reads_violations_and_skips_the_rest() {
     let out = parse("chromium-156-batch.reports.json");
     assert_eq!(out.reports.len(), 2);
     assert_eq!(
-        out.skipped.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        out.skipped
+            .iter()
+            .map(offsite_collect::SkipReason::as_str)
+            .collect::<Vec<_>>(),
         ["not_csp_violation"]
     );
     let r = &out.reports[0];
@@ -189,7 +195,11 @@ fn firefox_legacy_shape_is_read_and_reduced() {
 #[test]
 fn the_default_filter_drops_extension_and_adware_noise_only() {
     let filter = NoiseFilter::default();
-    let reason = |name: &str| filter.check(only(&parse(name))).map(|r| r.as_str());
+    let reason = |name: &str| {
+        filter
+            .check(only(&parse(name)))
+            .map(offsite_collect::FilterReason::as_str)
+    };
     assert_eq!(
         reason("chrome-extension-noise.csp-report.json"),
         Some("extension_scheme")
