@@ -88,7 +88,8 @@ impl std::fmt::Display for Origin {
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Subject {
     /// Fetch a URL: absolute, protocol-relative (`//host/x.js`, the page's
-    /// scheme) or relative to the page origin (`/w/index.php`).
+    /// scheme) or relative to the page origin (`/w/index.php`). A URL that
+    /// does not parse matches no source.
     Url {
         kind: ResourceKind,
         url: String,
@@ -245,6 +246,32 @@ impl Verdict {
         match self {
             Self::Allowed { directive, .. } | Self::Blocked { directive, .. } => Some(directive),
             Self::NotGoverned { .. } => None,
+        }
+    }
+}
+
+/// `allowed by script-src 'self'`, `blocked by default-src (effective
+/// directive connect-src)`, `not governed (no connect-src or fallback)`.
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Allowed {
+                directive, source, ..
+            } => write!(f, "allowed by {directive} {source}"),
+            Self::Blocked {
+                effective_directive,
+                directive,
+            } if effective_directive == directive => write!(f, "blocked by {directive}"),
+            Self::Blocked {
+                effective_directive,
+                directive,
+            } => write!(
+                f,
+                "blocked by {directive} (effective directive {effective_directive})"
+            ),
+            Self::NotGoverned {
+                effective_directive,
+            } => write!(f, "not governed (no {effective_directive} or fallback)"),
         }
     }
 }

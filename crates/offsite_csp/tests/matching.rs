@@ -484,6 +484,25 @@ fn verdicts_serialise_for_json_output() {
         ResourceKind::Connect,
         "https://a.example/",
     ));
+    assert_eq!(verdict.to_string(), "allowed by default-src *");
+    let blocked = p.check(&Request::url(
+        wiki(),
+        ResourceKind::ScriptElem,
+        "https://x.example/a.js",
+    ));
+    assert_eq!(
+        blocked.to_string(),
+        "blocked by script-src (effective directive script-src-elem)"
+    );
+    let free = p.check(&Request::url(
+        wiki(),
+        ResourceKind::FormAction,
+        "https://x.example/",
+    ));
+    assert_eq!(
+        free.to_string(),
+        "not governed (no form-action or fallback)"
+    );
     let json = serde_json::to_value(&verdict).unwrap();
     assert_eq!(
         json,
