@@ -234,7 +234,13 @@ pub struct ApiOptionsUsed {
 /// Reads the dump or crawls the wiki named in `args` and analyses every page.
 pub fn read(args: &WikiSourceArgs, linter: &Linter, pool: &ThreadPool) -> Result<WikiScan> {
     if let Some(path) = &args.dump {
-        dump::read_dump(path, args.dump_index.as_deref(), linter, pool)
+        dump::read_dump(
+            path,
+            args.dump_index.as_deref(),
+            args.bzip2_decoder,
+            linter,
+            pool,
+        )
     } else if let Some(url) = &args.wiki {
         api::read_api(url, args, linter, pool)
     } else {

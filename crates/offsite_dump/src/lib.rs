@@ -59,6 +59,7 @@
 //! random access.
 
 mod error;
+mod external;
 mod multistream;
 mod parse;
 mod source;
@@ -68,6 +69,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use error::{DumpError, Position};
+pub use external::find_program;
 pub use source::Compression;
 pub use types::{
     DumpOptions, DumpPage, DumpSummary, PageHeader, Revision, SiteInfo, Wanted, default_wanted,
@@ -170,7 +172,17 @@ fn open_input(
     let mut warnings = Vec::new();
     let mut parallel_index = None;
     let mut parallel = false;
-    if compression == Compression::Bzip2 && options.threads > 1 {
+    let mut external = None;
+    if let (Compression::Bzip2, Some(program)) = (compression, &options.external_bzip2) {
+        match external::spawn(Arc::clone(&input), program, options.threads) {
+            Ok(decoders) => external = Some(decoders),
+            Err(e) => warnings.push(format!(
+                "cannot run {}: {e}; using the built-in bzip2 decoder",
+                program.display()
+            )),
+        }
+    }
+    if external.is_none() && compression == Compression::Bzip2 && options.threads > 1 {
         if let Some(index) = &options.index {
             let offsets = multistream::read_index(index)?;
             if multistream::index_matches(&*input, &offsets) {
@@ -185,7 +197,14 @@ fn open_input(
         }
         parallel = parallel || multistream::probe(&*input);
     }
-    let chunks = if parallel {
+    // The parser resumes at the next segment after an error only when the
+    // chunks come from the built-in multistream decoder.
+    let segmented = parallel;
+    // lbzip2 decodes on all cores itself: the dump counts as parallel.
+    parallel = parallel || (external.is_some() && options.threads > 1);
+    let chunks = if let Some(decoders) = external {
+        decoders
+    } else if parallel {
         multistream::spawn_parallel(input, parallel_index, options.threads)
     } else {
         source::spawn_sequential(input, compression)
@@ -195,7 +214,7 @@ fn open_input(
         path,
         compression,
         Arc::clone(&options.wanted),
-        parallel,
+        segmented,
     );
     let header = parser.read_header()?;
     warnings.extend(header.warnings);
@@ -217,6 +236,7 @@ pub fn fuzz_one(bytes: &[u8]) {
             threads,
             index: None,
             wanted: Arc::new(|_: &PageHeader, _: Option<&str>| true),
+            external_bzip2: None,
         };
         if let Ok(dump) = open_bytes(bytes.to_vec(), "fuzz-input", &options) {
             // Bounded: every item consumes input or ends the iteration.

@@ -111,6 +111,10 @@ pub struct DumpOptions {
     /// A multistream index (`…-multistream-index.txt` or `.txt.bz2`).
     pub index: Option<PathBuf>,
     pub wanted: Wanted,
+    /// Decode bzip2 with this `lbzip2`-compatible program (`-d -c -n N`)
+    /// instead of the built-in decoder; see [`crate::find_program`]. Falls
+    /// back to the built-in decoder, with a warning, if it cannot start.
+    pub external_bzip2: Option<PathBuf>,
 }
 
 impl Default for DumpOptions {
@@ -119,6 +123,7 @@ impl Default for DumpOptions {
             threads: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             index: None,
             wanted: Arc::new(default_wanted),
+            external_bzip2: None,
         }
     }
 }
@@ -128,6 +133,7 @@ impl fmt::Debug for DumpOptions {
         f.debug_struct("DumpOptions")
             .field("threads", &self.threads)
             .field("index", &self.index)
+            .field("external_bzip2", &self.external_bzip2)
             .finish_non_exhaustive()
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use offsite_dump::{DumpError, DumpOptions, DumpPage, SiteInfo as DumpSiteInfo};
 use offsite_model::{Diagnostic, Report, Source};
 use offsite_rules::Linter;
@@ -11,16 +11,27 @@ use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use super::{Item, PageResult, PageText, WikiScan, analyse, collect, host_of, wiki_id};
+use crate::cli::Bzip2Decoder;
 
 pub fn read_dump(
     path: &Path,
     index: Option<&Path>,
+    decoder: Bzip2Decoder,
     linter: &Linter,
     pool: &ThreadPool,
 ) -> Result<WikiScan> {
+    let external_bzip2 = match decoder {
+        Bzip2Decoder::Builtin => None,
+        Bzip2Decoder::Auto => offsite_dump::find_program("lbzip2"),
+        Bzip2Decoder::Lbzip2 => Some(
+            offsite_dump::find_program("lbzip2")
+                .context("--bzip2-decoder lbzip2: lbzip2 is not on PATH")?,
+        ),
+    };
     let options = DumpOptions {
         threads: pool.current_num_threads().max(1),
         index: index.map(Path::to_path_buf),
+        external_bzip2,
         ..DumpOptions::default()
     };
     // An error here means nothing usable was read: not a dump, an unknown
