@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crossbeam_channel::Sender;
 
-use crate::source::{Chunk, DecodeFailure, Decoders, Input};
+use crate::source::{self, Chunk, Compression, Decoders, Input};
 
 /// Decompressed bytes per chunk handed to the parser.
 const CHUNK: usize = 1 << 20;
@@ -72,6 +72,7 @@ pub(crate) fn spawn(input: Arc<dyn Input>, program: &Path, threads: usize) -> io
     let (tx, rx) = crossbeam_channel::bounded(8);
     let feeder = {
         let fed = Arc::clone(&fed);
+        let input = Arc::clone(&input);
         std::thread::spawn(move || feed(&*input, stdin, &fed))
     };
     let stderr_reader = std::thread::spawn(move || {
@@ -81,7 +82,7 @@ pub(crate) fn spawn(input: Arc<dyn Input>, program: &Path, threads: usize) -> io
         text
     });
     let reader = std::thread::spawn(move || {
-        let (failure, next_seq) = read_output(stdout, &tx, &fed);
+        let (failure, next_seq, delivered) = read_output(stdout, &tx, &fed);
         let killed = failure == Outcome::ReceiverGone;
         let mut child = child.lock().unwrap_or_else(PoisonError::into_inner);
         if killed {
@@ -105,19 +106,21 @@ pub(crate) fn spawn(input: Arc<dyn Input>, program: &Path, threads: usize) -> io
             )),
             _ => None,
         };
-        if let Some(message) = error {
-            let _ = tx.send(Chunk {
-                seq: next_seq,
-                data: Vec::new(),
-                stream: None,
-                compressed_end: fed.load(Ordering::Relaxed),
-                error: Some(DecodeFailure {
-                    message,
-                    compressed: fed.load(Ordering::Relaxed),
-                    is_stream_start: false,
-                }),
-                segment_start: false,
-            });
+        if let Some(error) = error {
+            // lbzip2 stops at the first damaged block, possibly before it
+            // wrote the blocks ahead of it: read the file again with the
+            // built-in decoder, from the byte where lbzip2's output ended,
+            // so every page before the damage is kept and the damage gets
+            // the built-in decoder's exact position.
+            let note = format!("{error}; the built-in decoder then found: ");
+            source::decode_sequential_from(
+                input,
+                Compression::Bzip2,
+                &tx,
+                next_seq,
+                delivered,
+                Some(&note),
+            );
         }
     });
     Ok(Decoders {
@@ -152,37 +155,22 @@ enum Outcome {
 }
 
 /// Reads the child's output into chunks numbered from 0; returns how it
-/// ended and the next sequence number (for a failure chunk).
+/// ended, the next sequence number and the decompressed bytes sent.
 fn read_output(
     mut stdout: std::process::ChildStdout,
     tx: &Sender<Chunk>,
     fed: &AtomicU64,
-) -> (Outcome, u64) {
+) -> (Outcome, u64, u64) {
     let mut seq = 0;
+    let mut sent = 0u64;
     loop {
         let mut data = Vec::with_capacity(CHUNK);
         let result = (&mut stdout).take(CHUNK as u64).read_to_end(&mut data);
-        if let Err(e) = result {
-            // Bytes read before the error still go to the parser first.
-            if !data.is_empty() {
-                let chunk = Chunk {
-                    seq,
-                    data,
-                    stream: None,
-                    compressed_end: fed.load(Ordering::Relaxed),
-                    error: None,
-                    segment_start: false,
-                };
-                seq += 1;
-                if tx.send(chunk).is_err() {
-                    return (Outcome::ReceiverGone, seq);
-                }
-            }
-            return (Outcome::Io(e.to_string()), seq);
-        }
+        let failed = result.err().map(|e| Outcome::Io(e.to_string()));
         if data.is_empty() {
-            return (Outcome::Done, seq);
+            return (failed.unwrap_or(Outcome::Done), seq, sent);
         }
+        sent += data.len() as u64;
         let chunk = Chunk {
             seq,
             data,
@@ -193,7 +181,10 @@ fn read_output(
         };
         seq += 1;
         if tx.send(chunk).is_err() {
-            return (Outcome::ReceiverGone, seq);
+            return (Outcome::ReceiverGone, seq, sent);
+        }
+        if let Some(outcome) = failed {
+            return (outcome, seq, sent);
         }
     }
 }

@@ -164,6 +164,20 @@ pub(crate) fn spawn_sequential(input: Arc<dyn Input>, compression: Compression) 
 }
 
 fn decode_sequential(input: Arc<dyn Input>, compression: Compression, tx: &Sender<Chunk>) {
+    decode_sequential_from(input, compression, tx, 0, 0, None);
+}
+
+/// Decodes from the start of `input`, drops the first `skip` decompressed
+/// bytes (already delivered by another decoder) and sends the rest as
+/// chunks numbered from `first_seq`. `note` is prefixed to a failure.
+pub(crate) fn decode_sequential_from(
+    input: Arc<dyn Input>,
+    compression: Compression,
+    tx: &Sender<Chunk>,
+    first_seq: u64,
+    skip: u64,
+    note: Option<&str>,
+) {
     let count = Arc::new(AtomicU64::new(0));
     let raw = CountingReader {
         input,
@@ -177,12 +191,36 @@ fn decode_sequential(input: Arc<dyn Input>, compression: Compression, tx: &Sende
         Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
         Compression::Zstd => Box::new(ZstdFrames::new(buffered)),
     };
-    for seq in 0.. {
+    if skip > 0 {
+        match io::copy(&mut (&mut decoder).take(skip), &mut io::sink()) {
+            Ok(n) if n == skip => {}
+            // The other decoder delivered more than this one can: nothing
+            // is left to add.
+            Ok(_) => return,
+            Err(e) => {
+                let compressed = count.load(Ordering::Relaxed);
+                let _ = tx.send(Chunk {
+                    seq: first_seq,
+                    data: Vec::new(),
+                    stream: None,
+                    compressed_end: compressed,
+                    error: Some(DecodeFailure {
+                        message: note.map_or_else(|| e.to_string(), |n| format!("{n}{e}")),
+                        compressed,
+                        is_stream_start: false,
+                    }),
+                    segment_start: false,
+                });
+                return;
+            }
+        }
+    }
+    for seq in first_seq.. {
         let mut data = Vec::with_capacity(usize::try_from(CHUNK).unwrap_or(1 << 20));
         let result = (&mut decoder).take(CHUNK).read_to_end(&mut data);
         let compressed_end = count.load(Ordering::Relaxed);
         let error = result.err().map(|e| DecodeFailure {
-            message: e.to_string(),
+            message: note.map_or_else(|| e.to_string(), |n| format!("{n}{e}")),
             compressed: compressed_end,
             is_stream_start: false,
         });

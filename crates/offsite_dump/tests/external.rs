@@ -97,17 +97,28 @@ fn a_truncated_file_keeps_the_pages_before_the_cut_and_names_lbzip2() {
     let dir = tempfile::tempdir().unwrap();
     let (multi, _) = common::multistream("0.11", &pages(1500), 100);
     let path = write(dir.path(), "cut.xml.bz2", &multi[..multi.len() * 3 / 5]);
-    let (pages, errors, _) = read(&path, &options(2, Some(program)));
-    assert!(
-        !pages.is_empty() && pages.len() < 1500,
-        "{} pages",
-        pages.len()
-    );
-    let ids: Vec<u64> = pages.iter().map(|p| p.header.id).collect();
-    assert_eq!(ids, (1..=pages.len() as u64).collect::<Vec<_>>());
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].contains("cut.xml.bz2"), "{}", errors[0]);
-    assert!(errors[0].contains("lbzip2 failed"), "{}", errors[0]);
+    // lbzip2 may stop before writing the blocks ahead of the damage; the
+    // built-in decoder then reads on from where lbzip2's output ended, so
+    // the pages are exactly the built-in decoder's.
+    let (builtin, _, _) = read(&path, &options(1, None));
+    for _ in 0..5 {
+        let (pages, errors, _) = read(&path, &options(2, Some(program.clone())));
+        assert!(
+            !pages.is_empty() && pages.len() < 1500,
+            "{} pages",
+            pages.len()
+        );
+        assert_eq!(pages, builtin);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let message = &errors[0];
+        assert!(message.contains("cut.xml.bz2"), "{message}");
+        assert!(message.contains("lbzip2 failed"), "{message}");
+        assert!(
+            message.contains("the built-in decoder then found"),
+            "{message}"
+        );
+        assert!(message.contains("decompressed byte"), "{message}");
+    }
 }
 
 #[test]
