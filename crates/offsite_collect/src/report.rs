@@ -11,6 +11,7 @@ pub enum Disposition {
 }
 
 impl Disposition {
+    /// `enforce` or `report`, as browsers spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Enforce => "enforce",
@@ -35,8 +36,9 @@ pub enum ReportFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
 pub enum Blocked {
-    /// A network URL (`http`, `https`, `ws`, `wss`, ...), query string and
-    /// fragment stripped, e.g. `https://cdn.example.org/x.js`.
+    /// A network URL (`http`, `https`, `ws`, `wss`), with query string,
+    /// fragment and user info stripped, e.g. `https://cdn.example.org/x.js`.
+    /// Protocol-relative values are resolved against the document.
     Url(String),
     /// Inline script or style (`inline`).
     Inline,
@@ -48,10 +50,11 @@ pub enum Blocked {
     Blob,
     /// `self`, as some browsers send for same-origin blocks.
     SelfOrigin,
-    /// The field was missing or empty.
+    /// The field was missing, empty, or neither a URL nor a keyword.
     Empty,
     /// A browser-extension or other non-network scheme, e.g.
-    /// `chrome-extension` (only the scheme is kept).
+    /// `chrome-extension` (only the scheme is kept, lower-case, without
+    /// `:`), or a CSP keyword offsite does not model (`trusted-types-sink`).
     Scheme(String),
 }
 
@@ -90,8 +93,11 @@ fn url_origin(u: &str) -> Option<String> {
 
 /// One violation report as stored: strict, normalised, privacy-reduced.
 ///
-/// URL fields carry no query string or fragment; there is no IP address, no
-/// user name and no full user agent.
+/// URL fields carry no query string, fragment or user info and are at most
+/// 2 KiB; there is no IP address, no referrer and no full user agent. (A user
+/// name can remain in a document *path*, `/wiki/User:Alice/x`: it is the
+/// page the violation happened on.) Built by `parse::parse_body`; the
+/// invariants are `privacy::check_report`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NormalizedReport {
     /// When the collector received it, milliseconds since the Unix epoch.
@@ -99,21 +105,27 @@ pub struct NormalizedReport {
     pub format: ReportFormat,
     pub disposition: Disposition,
     /// The effective directive (`script-src-elem`, `connect-src`, ...),
-    /// lower-case. Derived from `violated-directive` when the browser left it
-    /// out (Firefox).
+    /// lower-case; empty when the report names none. Derived from the first
+    /// token of `violated-directive` when the browser left it out (Firefox).
+    /// A URL blocked under `script-src` / `style-src` is recorded as
+    /// `script-src-elem` / `style-src-elem`, so every browser's report of a
+    /// resource lands in one group.
     pub directive: String,
     pub blocked: Blocked,
-    /// The page the violation happened on (stripped URL).
+    /// The page the violation happened on (stripped URL); `scheme:` for a
+    /// non-network document (`about:`, `moz-extension:`); empty when absent.
     pub document: String,
     /// Lower-case host of `document`, when it is a URL.
     pub document_host: Option<String>,
     /// The script that caused the load (stripped URL), e.g.
-    /// `https://en.wikipedia.org/w/load.php`.
+    /// `https://en.wikipedia.org/w/load.php`; `scheme:` for extension
+    /// scripts (`chrome-extension:`).
     pub source_file: Option<String>,
     pub line: Option<u32>,
     pub column: Option<u32>,
     pub status_code: Option<u16>,
-    /// `script-sample` / `sample`, at most 40 characters as CSP3 says.
+    /// `script-sample` / `sample`, at most 40 characters as CSP3 says,
+    /// control characters removed; `None` when empty.
     pub sample: Option<String>,
     /// Browser family and major version, e.g. `Chrome 156`.
     pub browser: Option<String>,
@@ -122,6 +134,7 @@ pub struct NormalizedReport {
 }
 
 impl NormalizedReport {
+    /// What this report is aggregated under.
     pub fn group_key(&self) -> GroupKey {
         GroupKey {
             directive: self.directive.clone(),
@@ -152,8 +165,12 @@ pub struct Attribution {
     /// The load's URL as written in the source.
     pub url: Option<String>,
     pub line: Option<u32>,
-    /// `exact-url`, `origin-path`, `host`, `source-file`.
+    /// How the load was matched, strongest first: `exact-url`,
+    /// `source-file`, `pattern`, `origin-path`, `host`, `dynamic-host`
+    /// (see `attribute`).
     pub method: String,
-    /// 0.0..=1.0
+    /// 0.0..=1.0: the method's confidence (`attribute::EXACT_URL`, ...),
+    /// halved when the page is delivered another way than the source file
+    /// says, divided by the number of pages that matched.
     pub confidence: f64,
 }
