@@ -337,3 +337,40 @@ pub(crate) fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
+mod tests {
+    use super::*;
+    use sqlx::Row;
+
+    async fn pragma(pool: &AnyPool, name: &str) -> String {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}")))
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        row.try_get::<String, _>(0)
+            .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn sqlite_connections_get_their_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        for (full, synchronous) in [(false, "1"), (true, "2")] {
+            let spec = StoreSpec::Sqlite(dir.path().join(format!("{full}.db")));
+            let options = StoreOptions {
+                sqlite_sync_full: full,
+                ..StoreOptions::default()
+            };
+            let store = Store::open(&spec, options).await.unwrap();
+            let inner = &store.inner;
+            assert_eq!(pragma(&inner.writer, "journal_mode").await, "wal");
+            // 1 = NORMAL, 2 = FULL
+            assert_eq!(pragma(&inner.writer, "synchronous").await, synchronous);
+            assert_eq!(pragma(&inner.writer, "foreign_keys").await, "1");
+            assert_eq!(pragma(&inner.reader, "query_only").await, "1");
+            assert_eq!(pragma(&inner.reader, "busy_timeout").await, "10000");
+        }
+    }
+}
