@@ -24,24 +24,54 @@ struct Inventory {
     loads: Vec<ReportedLoad>,
 }
 
-/// Reads an inventory file and indexes its loads.
-pub(crate) fn load_inventory(path: &Path) -> Result<AttributionIndex, ServeError> {
+/// The part of `offsite inventory --format json` gadget names come from.
+#[derive(Debug, Deserialize)]
+struct GadgetTable {
+    rows: Vec<GadgetRow>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GadgetRow {
+    page: String,
+    gadget: Option<String>,
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, ServeError> {
     let text = std::fs::read(path).map_err(|e| ServeError::Inventory {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let inventory: Inventory =
-        serde_json::from_slice(&text).map_err(|e| ServeError::Inventory {
-            path: path.to_path_buf(),
-            reason: format!(
-                "not an `offsite scan --format json` output: {e} (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        })?;
+    serde_json::from_slice(&text).map_err(|e| ServeError::Inventory {
+        path: path.to_path_buf(),
+        reason: format!(
+            "not an `{what}` output: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        ),
+    })
+}
+
+/// Reads a scan (and optionally an inventory table naming gadgets) and
+/// indexes its loads.
+pub(crate) fn load_inventory(
+    scan: &Path,
+    gadgets: Option<&Path>,
+) -> Result<AttributionIndex, ServeError> {
+    let inventory: Inventory = read_json(scan, "offsite scan --format json")?;
+    let gadget_pages: GadgetPages = match gadgets {
+        Some(path) => {
+            let table: GadgetTable = read_json(path, "offsite inventory --format json")?;
+            table
+                .rows
+                .into_iter()
+                .filter_map(|row| Some((row.page, row.gadget?)))
+                .collect()
+        }
+        None => GadgetPages::default(),
+    };
     Ok(AttributionIndex::from_loads(
         &inventory.loads,
-        &GadgetPages::default(),
+        &gadget_pages,
     ))
 }
 

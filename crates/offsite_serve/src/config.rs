@@ -26,6 +26,10 @@ pub struct ServeConfig {
     /// An `offsite scan --format json` output: new report groups are
     /// attributed to the wiki page (and gadget) whose load matches.
     pub inventory: Option<PathBuf>,
+    /// An `offsite inventory --format json` output: its rows' `page` →
+    /// `gadget` name the gadget in attributions (the scan JSON does not
+    /// know gadget definitions).
+    pub gadgets: Option<PathBuf>,
     /// `Access-Control-Allow-Origin` on the report endpoint (preflight and
     /// POST). Default: `*`.
     pub allow_origin: String,
@@ -53,6 +57,7 @@ impl Default for ServeConfig {
             store: "sqlite:offsite-reports.db".to_owned(),
             read_token: None,
             inventory: None,
+            gadgets: None,
             allow_origin: "*".to_owned(),
             trust_forwarded_for: false,
             sqlite_sync_full: false,
@@ -228,6 +233,16 @@ impl ServeConfig {
                 "`serve.{key}`: {reason}"
             )))
         };
+        if self
+            .read_token
+            .as_ref()
+            .is_some_and(|t| t.trim().is_empty() || t.chars().any(char::is_whitespace))
+        {
+            return bad(
+                "read-token",
+                "must be a non-empty token without spaces (leave it out to make reading open)",
+            );
+        }
         if self.limits.max_report_bytes == 0 || self.limits.max_batch_bytes == 0 {
             return bad("limits", "body limits must be at least 1 byte");
         }
@@ -282,5 +297,65 @@ impl ServeConfig {
 
     pub(crate) fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.limits.request_timeout_secs.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_serve_table_deserializes_with_kebab_case_keys() {
+        let toml = r#"
+            listen = "0.0.0.0:9000"
+            store = "postgres://offsite@db/offsite"
+            read-token = "s3cret"
+            trust-forwarded-for = true
+            [limits]
+            max-report-bytes = 4096
+            [rate-limit]
+            per-second = 2.5
+            [alerts]
+            webhook = "https://hooks.example.org/x"
+            rate-factor = 3.0
+            [noise]
+            extra-hosts = ["*.adware.example"]
+        "#;
+        let config: ServeConfig = toml::from_str(toml).unwrap_or_default();
+        assert_eq!(config.listen, "0.0.0.0:9000");
+        assert_eq!(config.read_token.as_deref(), Some("s3cret"));
+        assert!(config.trust_forwarded_for);
+        assert_eq!(config.limits.max_report_bytes, 4096);
+        assert_eq!(
+            config.limits.max_batch_bytes, 65536,
+            "untouched keys keep defaults"
+        );
+        assert!((config.rate_limit.per_second - 2.5).abs() < f64::EPSILON);
+        assert_eq!(
+            config.alerts.webhook.as_deref(),
+            Some("https://hooks.example.org/x")
+        );
+        assert_eq!(config.noise.extra_hosts, ["*.adware.example"]);
+        assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors_naming_the_key() {
+        let typo = toml::from_str::<ServeConfig>("listne = \"x\"");
+        assert!(typo.is_err_and(|e| e.to_string().contains("listne")));
+
+        let mut config = ServeConfig {
+            read_token: Some(" ".to_owned()),
+            ..ServeConfig::default()
+        };
+        let err = config.validate().err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("serve.read-token")));
+        config.read_token = None;
+        config.alerts.webhook = Some("ftp://x".to_owned());
+        let err = config.validate().err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("serve.alerts.webhook")));
+        config.alerts.webhook = None;
+        config.allow_origin = "https://a.example, https://b.example".to_owned();
+        assert!(config.validate().is_err());
     }
 }

@@ -218,10 +218,16 @@ pub async fn app(config: ServeConfig) -> Result<(Router, Handle), ServeError> {
         .map_err(|e| ServeError::Config(format!("`serve.allow-origin`: {e}")))?;
     let spec = StoreSpec::parse(&config.store)?;
     let store = Arc::new(Store::open(&spec, store_options(&config)).await?);
+    if config.gadgets.is_some() && config.inventory.is_none() {
+        return Err(ServeError::Config(
+            "`serve.gadgets` names gadgets for attribution, which needs `serve.inventory`"
+                .to_owned(),
+        ));
+    }
     let index = config
         .inventory
         .as_deref()
-        .map(attribution::load_inventory)
+        .map(|scan| attribution::load_inventory(scan, config.gadgets.as_deref()))
         .transpose()?;
     for problem in config.noise.problems() {
         log::warn(&format!("serve.noise: {problem}"));
@@ -357,7 +363,27 @@ fn router(state: Shared) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            count_timeouts,
+        ))
         .with_state(state)
+}
+
+/// Counts report requests the timeout layer cut off (it answers 408 on its
+/// own, outside the handler).
+async fn count_timeouts(
+    State(st): State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_report =
+        req.method() == axum::http::Method::POST && !req.uri().path().starts_with("/api");
+    let resp = next.run(req).await;
+    if is_report && resp.status() == StatusCode::REQUEST_TIMEOUT {
+        st.metrics.rejected(metrics::Rejection::Timeout);
+    }
+    resp
 }
 
 async fn security_headers(mut resp: Response) -> Response {

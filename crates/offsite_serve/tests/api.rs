@@ -10,7 +10,7 @@ mod common;
 use common::{CSP_REPORT, REPORTS_JSON, fixture, start};
 use serde_json::Value;
 
-const TOKEN: &str = "correct horse battery staple";
+const TOKEN: &str = "correct-horse-battery-staple";
 
 #[tokio::test]
 async fn read_endpoints_need_the_token_and_reporting_does_not() {
@@ -42,7 +42,7 @@ async fn read_endpoints_need_the_token_and_reporting_does_not() {
         let wrong = server
             .client
             .get(server.url(path))
-            .bearer_auth("correct horse battery stapl")
+            .bearer_auth("correct-horse-battery-stapl")
             .send()
             .await
             .unwrap();
@@ -325,4 +325,29 @@ async fn a_bad_inventory_is_an_error_naming_the_file() {
         msg.contains("broken.json") && msg.contains("line 1"),
         "{msg}"
     );
+}
+
+#[tokio::test]
+async fn attributions_name_the_gadget_from_an_inventory_table() {
+    let server = start(|c| {
+        c.inventory = Some(fixture("inventory.json"));
+        c.gadgets = Some(fixture("gadgets-inventory.json"));
+    })
+    .await;
+    let resp = server
+        .post("/csp-report", "application/csp-report", CSP_REPORT)
+        .await;
+    assert_eq!(resp.status(), 204);
+    let groups = server
+        .wait_for("/api/groups", |v| {
+            v["groups"][0]["attributions"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty())
+        })
+        .await;
+    let a = &groups["groups"][0]["attributions"][0];
+    assert_eq!(a["page"], "gadgets/Gadget-foo.js");
+    assert_eq!(a["gadget"], "foo");
+    assert_eq!(a["method"], "exact-url");
+    server.stop().await.unwrap();
 }

@@ -532,3 +532,27 @@ async fn silent_connections_are_closed_after_the_idle_timeout() {
     assert_eq!(resp.status(), 204);
     server.stop().await.unwrap();
 }
+
+/// A body that never finishes is cut at the request timeout and counted.
+#[tokio::test]
+async fn slow_bodies_time_out_with_408() {
+    let server = start(|c| c.limits.request_timeout_secs = 1).await;
+    let mut sock = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    sock.write_all(
+        b"POST /csp-report HTTP/1.1\r\nHost: x\r\nContent-Type: application/csp-report\r\n\
+          Content-Length: 700\r\n\r\n{\"csp-report\":",
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), sock.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert_eq!(
+        server
+            .metric("offsite_reports_rejected_total{reason=\"timeout\"}")
+            .await,
+        1
+    );
+    server.stop().await.unwrap();
+}
