@@ -155,8 +155,10 @@ pub enum StoreError {
     InvalidSpec { spec: String, reason: String },
     #[error("invalid store options: {0}")]
     InvalidOptions(String),
-    #[error("`{path}`: {source}")]
+    #[error("{context} `{path}`: {source}", path = path.display())]
     Io {
+        /// What was being done, e.g. "cannot create the directory".
+        context: &'static str,
         path: std::path::PathBuf,
         source: std::io::Error,
     },

@@ -129,21 +129,22 @@ pub(crate) fn sqlite_url(path: &Path) -> Result<String, StoreError> {
 /// Makes `path` absolute and creates its parent directory, so a fresh file
 /// can be created in a directory that does not exist yet.
 pub(crate) fn prepare_sqlite_path(path: &Path) -> Result<PathBuf, StoreError> {
-    let io = |path: &Path, source| StoreError::Io {
+    let io = |context, path: &Path, source| StoreError::Io {
+        context,
         path: path.to_path_buf(),
         source,
     };
-    let absolute = std::path::absolute(path).map_err(|e| io(path, e))?;
+    let absolute =
+        std::path::absolute(path).map_err(|e| io("cannot resolve the SQLite path", path, e))?;
     if let Some(parent) = absolute.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| io("cannot create the directory for the SQLite file", parent, e))?;
     }
     if absolute.is_dir() {
         return Err(io(
+            "cannot use as the SQLite file",
             &absolute,
-            std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                "is a directory, not a SQLite file",
-            ),
+            std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"),
         ));
     }
     Ok(absolute)
