@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use offsite_collect::{Blocked, Disposition, ReportFormat};
@@ -45,12 +46,34 @@ fn postgres_url() -> Option<String> {
 }
 
 /// A fresh schema `t_<test>_<pid>` in the test database, and a URL whose
-/// `search_path` points at it.
+/// `search_path` points at it. Schemas of earlier runs of the test whose
+/// process is gone are dropped; a failed test's schema stays until then, to
+/// look at.
 async fn postgres_schema(base: &str, test: &str) -> StoreSpec {
     let schema = format!("t_{test}_{}", std::process::id());
     let mut conn = sqlx::postgres::PgConnection::connect(base)
         .await
         .expect("connect to OFFSITE_TEST_POSTGRES");
+    let prefix = format!("t_{test}_");
+    let old: Vec<String> =
+        sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE starts_with(nspname, $1)")
+            .bind(&prefix)
+            .fetch_all(&mut conn)
+            .await
+            .expect("list schemas");
+    for name in old {
+        let pid = &name[prefix.len()..];
+        if pid.bytes().all(|b| b.is_ascii_digit())
+            && !PathBuf::from(format!("/proc/{pid}")).exists()
+        {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE"
+            )))
+            .execute(&mut conn)
+            .await
+            .expect("drop a stale schema");
+        }
+    }
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
     )))
