@@ -43,10 +43,15 @@ pub struct ServeConfig {
     pub sqlite_sync_full: bool,
     /// Changes to the noise filter's default lists (`[serve.noise]`).
     pub noise: FilterConfig,
+    /// Request sizes, concurrency and timeouts (`[serve.limits]`).
     pub limits: LimitsConfig,
+    /// Per-client rate limit of the report endpoint (`[serve.rate-limit]`).
     pub rate_limit: RateLimitConfig,
+    /// The writer's queue and batches (`[serve.writer]`).
     pub writer: WriterConfig,
+    /// What is kept and for how long (`[serve.retention]`).
     pub retention: RetentionConfig,
+    /// The alert webhook (`[serve.alerts]`).
     pub alerts: AlertsConfig,
 }
 

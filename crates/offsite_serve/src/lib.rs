@@ -45,11 +45,10 @@ use tower_http::timeout::TimeoutLayer;
 pub use config::{
     AlertsConfig, LimitsConfig, RateLimitConfig, RetentionConfig, ServeConfig, WriterConfig,
 };
-pub use limit::{ClientAddr, LimitedListener};
 
 use crate::alerts::Alerter;
 use crate::attribution::Attributor;
-use crate::limit::RateLimiter;
+use crate::limit::{ClientAddr, LimitedListener, RateLimiter};
 use crate::metrics::Metrics;
 use crate::writer::{Job, Writer};
 

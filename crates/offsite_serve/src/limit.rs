@@ -212,14 +212,14 @@ impl RateLimiter {
 /// wait in the kernel's accept queue instead of costing memory here) and
 /// closes a connection that sends nothing for `idle` (hyper as axum runs it
 /// has no header or keep-alive timeout of its own).
-pub struct LimitedListener {
+pub(crate) struct LimitedListener {
     inner: TcpListener,
     permits: Arc<Semaphore>,
     idle: Duration,
 }
 
 impl LimitedListener {
-    pub fn new(inner: TcpListener, max: usize, idle: Duration) -> Self {
+    pub(crate) fn new(inner: TcpListener, max: usize, idle: Duration) -> Self {
         Self {
             inner,
             permits: Arc::new(Semaphore::new(max.max(1))),
@@ -274,7 +274,7 @@ fn is_connection_error(e: &io::Error) -> bool {
 
 /// A connection that gives its slot back when dropped, and fails its reads
 /// once the client has been silent for the idle time.
-pub struct LimitedStream {
+pub(crate) struct LimitedStream {
     stream: TcpStream,
     _permit: Option<OwnedSemaphorePermit>,
     idle: Duration,
@@ -337,7 +337,7 @@ impl AsyncWrite for LimitedStream {
 
 /// The peer address, as `ConnectInfo` for handlers.
 #[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub SocketAddr);
+pub(crate) struct ClientAddr(pub SocketAddr);
 
 impl Connected<IncomingStream<'_, LimitedListener>> for ClientAddr {
     fn connect_info(stream: IncomingStream<'_, LimitedListener>) -> Self {
