@@ -33,6 +33,47 @@ pub enum Command {
     /// The inventory of a wiki's non-first-party loads: page, gadget, host,
     /// tier, directive, consent, exposure, introduced by; and a host roll-up.
     Inventory(InventoryArgs),
+    /// Collect the CSP violation reports browsers send: store, filter,
+    /// attribute to pages and show them (dashboard, JSON API, metrics).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`127.0.0.1:8080`; port 0 picks a free port).
+    /// Default: `[serve] listen` in offsite.toml, else 127.0.0.1:8080.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+
+    /// Where reports go: `sqlite:PATH` or a `postgres://` URL. Default:
+    /// `[serve] store`, else `sqlite:offsite-reports.db`.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+
+    /// Bearer token the read API and the dashboard require. Default:
+    /// `[serve] read-token`, else the `OFFSITE_READ_TOKEN` environment
+    /// variable, else reading is open.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "OFFSITE_READ_TOKEN",
+        hide_env_values = true
+    )]
+    pub read_token: Option<String>,
+
+    /// A scan of the wiki (`offsite scan --format json`): new report groups
+    /// are attributed to the page and gadget whose load matches.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+
+    /// Policy file whose `[serve]` table configures the collector. Default:
+    /// the nearest `offsite.toml` at or above the current directory.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `offsite.toml`.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,6 +9,7 @@ mod cli;
 mod graph;
 mod inventory;
 mod scan;
+mod serve;
 mod wiki;
 
 use std::io::{self, Write};
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Command::Rule(args) => cli::show_rule(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Inventory(args) => inventory::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(code) => code,

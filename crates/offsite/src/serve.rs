@@ -1,0 +1,82 @@
+//! `offsite serve`: runs the CSP report collector of `offsite_serve` with
+//! the `[serve]` table of offsite.toml, overridden by the command line.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use offsite_serve::ServeConfig;
+
+use crate::cli::ServeArgs;
+use crate::scan::load_settings;
+
+pub fn run(args: &ServeArgs) -> Result<ExitCode> {
+    let config = config(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(offsite_serve::serve(config, shutdown_signal()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `[serve]` table of the policy file, then the command line on top.
+fn config(args: &ServeArgs) -> Result<ServeConfig> {
+    let (settings, path) = load_settings(args.no_config, args.config.as_ref(), &[])?;
+    let mut config = match settings.serve {
+        Some(table) => {
+            let name = path
+                .as_ref()
+                .map_or_else(|| "offsite.toml".to_owned(), |p| p.display().to_string());
+            toml::Value::Table(table)
+                .try_into::<ServeConfig>()
+                .with_context(|| format!("{name}: invalid [serve] table"))?
+        }
+        None => ServeConfig::default(),
+    };
+    if let Some(listen) = &args.listen {
+        config.listen.clone_from(listen);
+    }
+    if let Some(store) = &args.store {
+        config.store.clone_from(store);
+    }
+    if let Some(token) = &args.read_token {
+        config.read_token = Some(token.clone());
+    }
+    if let Some(inventory) = &args.inventory {
+        config.inventory = Some(inventory.clone());
+    }
+    // Relative paths in the policy file are relative to that file.
+    if args.inventory.is_none()
+        && let (Some(inventory), Some(root)) = (&config.inventory, &settings.root)
+        && inventory.is_relative()
+    {
+        config.inventory = Some(root.join(inventory));
+    }
+    Ok(config)
+}
+
+/// Resolves on Ctrl-C or SIGTERM: the collector then stops accepting,
+/// writes what it acknowledged and exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, only SIGTERM stops us.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
