@@ -147,7 +147,11 @@ pub struct WriterConfig {
     /// Reports written in one transaction at most. Default: 512.
     pub batch_max_reports: usize,
     /// How long the writer waits for more reports before writing a batch,
-    /// in milliseconds. Default: 5.
+    /// in milliseconds. Default: 0, group commit: the writer writes what is
+    /// queued at once, and what arrives meanwhile forms the next batch.
+    /// A wait only helps when clients do not wait for their answer: every
+    /// sender blocked on its acknowledgement makes the wait pure latency
+    /// (with 5 ms, 64 connections were capped near 7,000 reports/s).
     pub batch_max_wait_ms: u64,
 }
 
@@ -156,7 +160,7 @@ impl Default for WriterConfig {
         Self {
             queue_capacity: 1024,
             batch_max_reports: 512,
-            batch_max_wait_ms: 5,
+            batch_max_wait_ms: 0,
         }
     }
 }
