@@ -95,8 +95,8 @@ fn inventory_blocks(out: &mut String, inventory: &InventoryReport) {
             }
             out.push('\n');
             if let Some(gap) = &load.apex_gap {
-                let apex = gap.trim_start_matches("*.");
-                let apex = apex.rsplit("://").next().unwrap_or(apex);
+                let host = gap.rsplit("://").next().unwrap_or(gap);
+                let apex = host.trim_start_matches("*.");
                 let _ = writeln!(out, "    {gap} matches subdomains only, not {apex} itself");
             }
         }

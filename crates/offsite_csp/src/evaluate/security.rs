@@ -240,9 +240,8 @@ fn script_allowlist(ctx: &Ctx<'_>, index: usize, policy: &Policy, out: &mut Vec<
     let Some(entry) = policy.governing_directive(ResourceKind::ScriptElem) else {
         return;
     };
-    if entry.has_keyword(Keyword::None) {
-        return;
-    }
+    // CSP Evaluator stops at 'none'; browsers ignore 'none' next to other
+    // sources (CSP3 §6.7.2.6 step 2), so offsite does not.
     let name = entry.name.as_str();
     let eval = entry.has_keyword(Keyword::UnsafeEval);
     let options = ctx.options;
@@ -251,8 +250,8 @@ fn script_allowlist(ctx: &Ctx<'_>, index: usize, policy: &Policy, out: &mut Vec<
             SourceExpr::Keyword(Keyword::SelfOrigin) if options.mediawiki => EvalFinding::new(
                 Check::ScriptAllowlistBypass,
                 format!(
-                    "'self' in {name} is a MediaWiki site ({}), which serves scripts anyone with an \
-                     account can write: {WIKI_SCRIPTS}",
+                    "'self' in {name} is this site ({}), which runs MediaWiki and so serves \
+                     scripts anyone with an account can write: {WIKI_SCRIPTS}",
                     options.origin
                 ),
                 STRICT_FIX,
@@ -298,7 +297,12 @@ fn host_bypass(host: &HostSource, eval: bool, wiki_domains: &[String]) -> Option
         return Some(EvalFinding::new(
             Check::ScriptAllowlistBypass,
             format!(
-                "{host} includes MediaWiki wikis, which serve scripts anyone can write: {WIKI_SCRIPTS}"
+                "{host} {} MediaWiki, which serves scripts anyone can write: {WIKI_SCRIPTS}",
+                if host.host.starts_with("*.") {
+                    "includes wikis that run"
+                } else {
+                    "is a wiki that runs"
+                },
             ),
             STRICT_FIX,
         ));
@@ -394,10 +398,10 @@ fn object_allowlist(index: usize, policy: &Policy, out: &mut Vec<EvalFinding>) {
     {
         return;
     }
-    if entry.has_keyword(Keyword::None) {
-        return;
-    }
     for (i, source) in entry.sources.iter().enumerate() {
+        if *source == SourceExpr::NONE {
+            continue;
+        }
         let flash = match source {
             SourceExpr::Host(host) => bypass::first_listed(host, &bypass::FLASH),
             _ => None,
