@@ -946,3 +946,73 @@ proptest! {
         prop_assert_eq!(Policy::parse(&generated.header_value).to_string(), generated.header_value);
     }
 }
+
+/// The loads of a real scan: the rules and the `[[allow]]` entries of
+/// `offsite.toml` decide which loads are permitted.
+#[test]
+fn loads_from_the_real_scan_pipeline() {
+    use offsite_model::{Language, Source};
+    use offsite_rules::{Linter, Settings};
+
+    let toml = r#"
+[[allow]]
+host = "cdn.jsdelivr.net"
+sinks = ["script", "style"]
+reason = "pinned npm packages"
+
+[[allow]]
+host = "widgets.example.com"
+reason = "the chapter's widget host"
+"#;
+    let linter = Linter::new(Settings::from_toml(toml, "offsite.toml").unwrap()).unwrap();
+    let gadget = r"
+mw.loader.load('https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js');
+mw.loader.load('https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css', 'text/css');
+fetch('https://citoid.toolforge.org/api?format=mediawiki');
+mw.loader.load('//widgets.example.com/embed.js');
+mw.loader.load('https://ads.example.net/tag.js');
+fetch(mw.config.get('wgServer') + '/w/api.php?action=query');
+fetch('https://cdn.jsdelivr.net/npm/data.json');
+";
+    let source = Source {
+        wiki: Some("testwiki".to_owned()),
+        title: Some("MediaWiki:Gadget-maps.js".to_owned()),
+        ..Source::default()
+    };
+    let loads = linter.check(&source, gadget, Language::JavaScript).loads;
+    let origin = Origin::https("test.wikipedia.org");
+    let generated = generate(&loads, &GenerateOptions::new(origin.clone())).unwrap();
+    assert_eq!(
+        generated.header_value,
+        "default-src 'self'; script-src 'self' 'unsafe-eval' 'unsafe-inline' blob: \
+         https://cdn.jsdelivr.net https://widgets.example.com; \
+         style-src 'self' 'unsafe-inline' blob: data: https://cdn.jsdelivr.net; \
+         img-src 'self' blob: data:; connect-src 'self' https://citoid.toolforge.org; \
+         worker-src 'self' blob:; object-src 'none'; base-uri 'self'",
+        "{loads:#?}"
+    );
+    let forbidden: Vec<(&str, &[String])> = generated
+        .forbidden
+        .iter()
+        .map(|f| (f.load.url.as_deref().unwrap(), f.rules.as_slice()))
+        .collect();
+    // The allow entry for cdn.jsdelivr.net covers scripts and styles, not
+    // fetch: the JSON fetch stays forbidden, and connect-src blocks it.
+    assert_eq!(
+        forbidden,
+        [
+            ("https://ads.example.net/tag.js", &["OS101".to_owned()][..]),
+            (
+                "https://cdn.jsdelivr.net/npm/data.json",
+                &["OS103".to_owned()][..]
+            ),
+        ]
+    );
+    assert!(
+        generated
+            .forbidden
+            .iter()
+            .all(|f| f.outcome == ForbiddenOutcome::Blocked)
+    );
+    assert_exact(&generated, &loads, &origin);
+}

@@ -74,14 +74,16 @@ pub fn per_gadget(
                 .insert(title.as_str());
         }
     }
+    let mut by_gadget: HashMap<&str, Vec<&ReportedLoad>> = HashMap::new();
+    for load in loads {
+        for name in index.gadgets_of(load).unwrap_or_default() {
+            by_gadget.entry(name.as_str()).or_default().push(load);
+        }
+    }
     pages
         .into_iter()
         .map(|(gadget, titles)| {
-            let mine = loads.iter().filter(|load| {
-                index
-                    .gadgets_of(load)
-                    .is_some_and(|names| names.iter().any(|n| n == gadget))
-            });
+            let mine = by_gadget.remove(gadget).unwrap_or_default();
             let plan = plan(mine, &options.origin, &options.use_allow_patterns);
             let directives = ORDER
                 .into_iter()
