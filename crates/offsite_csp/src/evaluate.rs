@@ -287,6 +287,7 @@ pub fn evaluate(header: &str, options: &EvaluateOptions<'_>) -> Evaluation {
     let parsed = parse_header(header);
     let policies = parsed.policies;
     let mut ctx = Ctx {
+        header,
         policies: &policies,
         options,
         findings: Vec::new(),
@@ -310,6 +311,8 @@ pub fn evaluate(header: &str, options: &EvaluateOptions<'_>) -> Evaluation {
 
 /// What the checks share.
 pub(crate) struct Ctx<'a> {
+    /// The header text; spans index into it.
+    pub(crate) header: &'a str,
     pub(crate) policies: &'a [Policy],
     pub(crate) options: &'a EvaluateOptions<'a>,
     pub(crate) findings: Vec<EvalFinding>,

@@ -152,7 +152,12 @@ fn csp_evaluator_test_policies_give_its_findings() {
 fn spans_point_at_what_findings_name() {
     let options = EvaluateOptions::new(Origin::https("example.org"));
     let headers = cases().into_iter().map(|c| c.header);
-    for header in headers.chain([WIKIMEDIA_2026.to_owned()]) {
+    let odd = BAD_INPUT.iter().map(|h| (*h).to_owned());
+    let duplicates = "script-src 'self' 'SELF' a.example A.example; script-src x.example";
+    for header in headers
+        .chain(odd)
+        .chain([WIKIMEDIA_2026.to_owned(), duplicates.to_owned()])
+    {
         let evaluation = evaluate(&header, &options);
         for finding in &evaluation.findings {
             let Some(span) = finding.span else {
@@ -677,18 +682,21 @@ fn http_sources_next_to_https_are_low() {
     assert_eq!(http[0].fix, "write https://tiles.example.org");
 }
 
+const BAD_INPUT: &[&str] = &[
+    "",
+    " , ,",
+    "script-src 'self'\u{7}; img-src bücher.example",
+    "Content-Security-Policy: script-src: 'self'",
+    "script-src 'nonce-' 'sha256-***' ''' https://[::1]:99999 *.*.x",
+    "default-src *; default-src 'none'; plugin-types application/pdf",
+    "upgrade-insecure-requests now; object-src 'none' 'self'; script-src https",
+];
+
 #[test]
 fn bad_input_yields_findings_not_panics() {
     let options = EvaluateOptions::new(wiki());
-    for header in [
-        "",
-        " , ,",
-        "script-src 'self'\u{7}; img-src bücher.example",
-        "Content-Security-Policy: script-src: 'self'",
-        "script-src 'nonce-' 'sha256-***' ''' https://[::1]:99999 *.*.x",
-        "default-src *; default-src 'none'; plugin-types application/pdf",
-        &"script-src a.example ".repeat(2_000),
-    ] {
+    let long = "script-src a.example ".repeat(2_000);
+    for header in BAD_INPUT.iter().copied().chain([long.as_str()]) {
         let evaluation = evaluate(header, &options);
         assert!(!evaluation.findings.is_empty(), "{header:?}");
         let text = render_text(&evaluation);

@@ -59,7 +59,8 @@ fn from_diagnostic(ctx: &Ctx<'_>, d: &PolicyDiagnostic) -> EvalFinding {
     finding
 }
 
-/// The value a diagnostic is about, for diagnostics about one value.
+/// The value a diagnostic is about, as written, for diagnostics about one
+/// value (or one character).
 fn value_text(ctx: &Ctx<'_>, d: &PolicyDiagnostic) -> Option<String> {
     use DiagnosticCode as C;
     let about_value = matches!(
@@ -74,22 +75,13 @@ fn value_text(ctx: &Ctx<'_>, d: &PolicyDiagnostic) -> Option<String> {
             | C::NoneWithOtherSources
             | C::DuplicateSource
             | C::UnexpectedValue
+            | C::NonAscii
+            | C::ControlCharacter
     );
     if !about_value {
         return None;
     }
-    // The parser's spans point into the header; find the value there
-    // through the policy that holds it.
-    ctx.policies.iter().find_map(|policy| {
-        policy.directives.iter().find_map(|entry| {
-            entry
-                .source_spans
-                .iter()
-                .position(|span| *span == d.span)
-                .and_then(|i| entry.sources.get(i))
-                .map(ToString::to_string)
-        })
-    })
+    d.span.slice(ctx.header).map(str::to_owned)
 }
 
 /// The policy whose directives cover `span`, when one does.
