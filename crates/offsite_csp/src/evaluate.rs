@@ -28,6 +28,7 @@
 //! Apache-2.0); its bypass host lists are vendored under `data/`. The code
 //! is offsite's own.
 
+mod allowlist;
 mod bypass;
 mod checks;
 mod inventory;
