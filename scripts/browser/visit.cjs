@@ -34,6 +34,8 @@ async function main() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       // third-party hosts never resolve: no traffic leaves the machine
       '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      // the Reporting API's uploads ignore the context's ignoreHTTPSErrors
+      ...(plan.ignoreCertificateErrors ? ['--ignore-certificate-errors'] : []),
       ...(plan.args || []),
     ],
   });

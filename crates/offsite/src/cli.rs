@@ -33,9 +33,220 @@ pub enum Command {
     /// The inventory of a wiki's non-first-party loads: page, gadget, host,
     /// tier, directive, consent, exposure, introduced by; and a host roll-up.
     Inventory(InventoryArgs),
+    /// Content-Security-Policy: generate a header from a scan, evaluate
+    /// one, or compare two.
+    #[command(subcommand)]
+    Csp(CspCommand),
     /// Collect the CSP violation reports browsers send: store, filter,
     /// attribute to pages and show them (dashboard, JSON API, metrics).
     Serve(ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CspCommand {
+    /// The smallest header that allows exactly the loads the policy
+    /// (offsite.toml) permits: raw header, MediaWiki's `$wgCSPHeader`, or
+    /// JSON; per gadget; with the pages behind every source.
+    Generate(CspGenerateArgs),
+    /// Check a header as Google's CSP Evaluator does, and with a scan, say
+    /// what it breaks and what it lets through that the policy forbids.
+    Evaluate(CspEvaluateArgs),
+    /// What changes between two headers: sources, fallbacks, capabilities,
+    /// and with a scan the loads newly blocked or allowed.
+    Diff(CspDiffArgs),
+}
+
+/// Where the loads come from: a saved scan, files named by title, a dump or
+/// a live wiki.
+#[derive(Debug, Args)]
+pub struct LoadSourceArgs {
+    /// Files or folders of pages, named by title (`User:Alice%2Fcommon.js`).
+    #[arg(conflicts_with_all = ["dump", "wiki", "scan"])]
+    pub paths: Vec<PathBuf>,
+
+    /// A saved scan (`offsite scan --format json`) instead of scanning.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dump", "wiki"])]
+    pub scan: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub wiki: WikiSourceArgs,
+
+    /// Policy file (the `[[allow]]` entries decide what is permitted; its
+    /// `[csp]` table gives defaults). Default: the nearest `offsite.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `offsite.toml`.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Number of threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No notes on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CspFormat {
+    /// Header lines, ready for a web server's configuration.
+    Header,
+    /// `$wgCSPHeader` / `$wgCSPReportOnlyHeader` for LocalSettings.php,
+    /// with the header MediaWiki will send as a comment.
+    Mediawiki,
+    /// Everything, as JSON.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CspBase {
+    /// What MediaWiki needs: `'unsafe-eval'`, `'unsafe-inline'`, `blob:`,
+    /// `data:` where it uses them.
+    Mediawiki,
+    /// `'self'` only.
+    Strict,
+}
+
+#[derive(Debug, Args)]
+pub struct CspGenerateArgs {
+    #[command(flatten)]
+    pub input: LoadSourceArgs,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = CspFormat::Header)]
+    pub format: CspFormat,
+
+    /// `Content-Security-Policy-Report-Only` (`$wgCSPReportOnlyHeader`).
+    #[arg(long)]
+    pub report_only: bool,
+
+    /// Where browsers POST reports (`report-uri`), e.g. `offsite serve`'s
+    /// `https://csp.example.org/csp-report`. Default: `[csp] report-uri`.
+    #[arg(long, value_name = "URL")]
+    pub report_uri: Option<String>,
+
+    /// A Reporting API endpoint (https): `report-to offsite` plus
+    /// `Reporting-Endpoints: offsite="URL"`. Default: `[csp] report-to`.
+    #[arg(long, value_name = "URL")]
+    pub report_to: Option<String>,
+
+    /// The origin of the wiki's pages (`'self'`, the scheme of
+    /// protocol-relative loads). Default: `[csp] origin`, else `--server`,
+    /// else `https://example.org`.
+    #[arg(long, value_name = "URL")]
+    pub origin: Option<String>,
+
+    /// The wiki's `$wgServer` (for the header MediaWiki builds). Default:
+    /// `[csp] server`, else the origin.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// The wiki's `$wgScriptPath` (`/w` on Wikimedia). Default: `[csp]
+    /// script-path`, else empty.
+    #[arg(long, value_name = "PATH")]
+    pub script_path: Option<String>,
+
+    /// Only site and user scripts plus these gadgets (comma-separated): the
+    /// merged header for that set of enabled gadgets.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub gadgets: Option<Vec<String>>,
+
+    /// Print each gadget's fragment (the sources it needs beyond the base).
+    #[arg(long)]
+    pub per_gadget: bool,
+
+    /// Warn (and exit 1) when the header lines take more bytes. Default:
+    /// `[csp] budget`.
+    #[arg(long, value_name = "BYTES")]
+    pub budget: Option<usize>,
+
+    /// List, for every source in the header, the loads that need it.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// What every policy allows before any load.
+    #[arg(long, value_enum, default_value_t = CspBase::Mediawiki)]
+    pub base: CspBase,
+
+    /// Write `[[allow]]` host patterns (`*.toolforge.org`) instead of one
+    /// source per host they permit.
+    #[arg(long)]
+    pub allow_patterns: bool,
+
+    /// MediaWiki's `useNonces` (off by default: gadgets' inline handlers need
+    /// `'unsafe-inline'`, which a nonce disables).
+    #[arg(long)]
+    pub nonces: bool,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CspReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CspEvaluateArgs {
+    /// The header value (or the whole `Content-Security-Policy: …` line).
+    #[arg(value_name = "HEADER", conflicts_with_all = ["file", "url"])]
+    pub header: Option<String>,
+
+    /// Read the header from this file (one or more lines).
+    #[arg(long, value_name = "FILE", conflicts_with = "url")]
+    pub file: Option<PathBuf>,
+
+    /// Fetch this URL and evaluate the CSP headers of the response.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    #[command(flatten)]
+    pub input: LoadSourceArgs,
+
+    /// The origin of the protected pages. Default: the `--url`'s origin,
+    /// else `[csp] origin`, else `https://example.org`.
+    #[arg(long, value_name = "URL")]
+    pub origin: Option<String>,
+
+    /// The pages do not run MediaWiki.
+    #[arg(long)]
+    pub not_mediawiki: bool,
+
+    #[arg(long, short = 'f', value_enum, default_value_t = CspReportFormat::Text)]
+    pub format: CspReportFormat,
+
+    /// Exit 1 when a finding is at least this severe (CSP Evaluator's
+    /// scale: `high`, `syntax`, `medium`, `high-maybe`, `strict-csp`,
+    /// `medium-maybe`, `low`, `info`) or a permitted load would be blocked.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CspDiffArgs {
+    /// The old header: its value, or `@FILE`.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The new header: its value, or `@FILE`.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    #[command(flatten)]
+    pub input: LoadSourceArgs,
+
+    /// The origin of the protected pages. Default: `[csp] origin`, else
+    /// `https://example.org`.
+    #[arg(long, value_name = "URL")]
+    pub origin: Option<String>,
+
+    #[arg(long, short = 'f', value_enum, default_value_t = CspReportFormat::Text)]
+    pub format: CspReportFormat,
 }
 
 #[derive(Debug, Args)]

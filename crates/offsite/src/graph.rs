@@ -41,7 +41,7 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
 
 /// Reads the wiki named on the command line: a dump, a live wiki, or files
 /// named by title. Shared by `graph` and `inventory`.
-fn read_scan(
+pub(crate) fn read_scan(
     paths: &[PathBuf],
     source: &WikiSourceArgs,
     no_config: bool,

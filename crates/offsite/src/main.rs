@@ -6,6 +6,7 @@
 //! `--fail-on`, 1 findings, 2 the tool failed. A closed pipe exits quietly.
 
 mod cli;
+mod csp;
 mod graph;
 mod inventory;
 mod scan;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Rule(args) => cli::show_rule(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Inventory(args) => inventory::run(&args),
+        Command::Csp(command) => csp::run(&command),
         Command::Serve(args) => serve::run(&args),
     };
     match result {
