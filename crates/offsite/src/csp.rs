@@ -77,7 +77,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
     };
     let (loads, gadgets) = if let Some(scan) = &args.scan {
         let loads = read_saved_scan(scan)?;
-        let gadgets = gadgets_from_titles(&loads);
+        let gadgets = gadgets_from_titles(loads.iter().filter_map(|l| l.source.title.as_deref()));
         (loads, gadgets)
     } else if args.wiki.is_set() || !args.paths.is_empty() {
         let scan = crate::graph::read_scan(
@@ -139,12 +139,9 @@ fn read_saved_scan(path: &Path) -> Result<Vec<ReportedLoad>> {
 
 /// A saved scan has no gadget definitions: pages named
 /// `MediaWiki:Gadget-NAME.js|css|json` are taken as gadget `NAME`.
-fn gadgets_from_titles(loads: &[ReportedLoad]) -> GadgetPages {
+fn gadgets_from_titles<'a>(titles: impl IntoIterator<Item = &'a str>) -> GadgetPages {
     let mut gadgets = GadgetPages::new();
-    for load in loads {
-        let Some(title) = &load.source.title else {
-            continue;
-        };
+    for title in titles {
         let Some(rest) = title.strip_prefix("MediaWiki:Gadget-") else {
             continue;
         };
@@ -153,7 +150,7 @@ fn gadgets_from_titles(loads: &[ReportedLoad]) -> GadgetPages {
             .map_or(rest, |(name, _)| name)
             .to_owned();
         if !name.is_empty() {
-            let entry = gadgets.entry(title.clone()).or_default();
+            let entry = gadgets.entry(title.to_owned()).or_default();
             if !entry.contains(&name) {
                 entry.push(name);
             }
@@ -471,14 +468,11 @@ fn csp_lines(text: &str) -> Vec<String> {
                 out.push(value.trim().to_owned());
             }
             Some((name, _))
-                if !name.contains(' ')
-                    && !name.contains(';')
-                    && name.contains('-')
-                    && !line.contains("://")
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                    && name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) =>
+                if !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
             {
-                // Another header line (`Reporting-Endpoints: …`).
+                // Another header line (`Reporting-Endpoints: …`); a CSP
+                // directive name is always followed by a space, not `:`.
             }
             _ => out.push(line.to_owned()),
         }
@@ -712,13 +706,12 @@ mod tests {
 
     #[test]
     fn saved_scans_map_gadget_pages_by_title() {
-        let loads: Vec<ReportedLoad> = serde_json::from_value(serde_json::json!([
-            {"source": {"title": "MediaWiki:Gadget-HotTools.js"}},
-            {"source": {"title": "MediaWiki:Gadget-HotTools.css"}},
-            {"source": {"title": "MediaWiki:Common.js"}},
-        ]))
-        .unwrap_or_default();
-        let map: GadgetPages = gadgets_from_titles(&loads);
+        let map: GadgetPages = gadgets_from_titles([
+            "MediaWiki:Gadget-HotTools.js",
+            "MediaWiki:Gadget-HotTools.css",
+            "MediaWiki:Gadget-HotTools.js",
+            "MediaWiki:Common.js",
+        ]);
         assert_eq!(map.len(), 2, "{map:?}");
         assert_eq!(
             map["MediaWiki:Gadget-HotTools.css"],
