@@ -375,6 +375,29 @@ fn csp_generated_from_a_scan_is_enforced_and_reported_end_to_end() {
         let sent = header_of(&format!("{wiki}/index.php/Main_Page"), header_name, false)
             .unwrap_or_else(|| panic!("{mode}: MediaWiki sent no {header_name}"));
         assert_eq!(sent, predicted, "{mode}");
+        // `csp evaluate --url` reads the same header off the live page.
+        let evaluation: Value = serde_json::from_str(&offsite(
+            &[
+                "csp",
+                "evaluate",
+                "--no-config",
+                "-f",
+                "json",
+                "--url",
+                &format!("{wiki}/index.php/Main_Page"),
+            ],
+            &[1],
+        ))
+        .expect("evaluate JSON");
+        let checks: Vec<&str> = evaluation["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["check"].as_str())
+            .collect();
+        // MediaWiki's own header: 'unsafe-inline' without a nonce, 'unsafe-eval'.
+        assert!(checks.contains(&"script-unsafe-inline"), "{checks:?}");
+        assert!(checks.contains(&"script-unsafe-eval"), "{checks:?}");
 
         let anon = visit(&serde_json::json!({
             "base": wiki, "pages": ["/index.php/Main_Page"], "lingerMs": 1500,
