@@ -17,11 +17,9 @@ use crate::source::{HostSource, Keyword, SourceExpr};
 use super::bypass;
 use super::{Check, Ctx, EvalFinding};
 
-/// The rules whose findings make a load forbidden by the offsite policy:
-/// `remote-executable-code`, `remote-stylesheet`, `remote-data-request`,
-/// `remote-media`, `remote-frame`, `remote-form-target`. A load without
-/// any is permitted (first party, WMCS, or allowed in `offsite.toml`).
-pub const FORBIDDING_RULES: [&str; 6] = ["OS101", "OS102", "OS103", "OS104", "OS105", "OS106"];
+/// The rules whose findings make a load forbidden (OS101–OS106): the same
+/// set `generate` leaves out.
+pub use crate::generate::REMOTE_LOAD_RULES as FORBIDDING_RULES;
 
 /// How broad the source that allowed a forbidden load is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
