@@ -153,7 +153,13 @@ fn assert_exact(generated: &Generated, loads: &[ReportedLoad], origin: &Origin) 
                         });
                     assert!(
                         shared,
-                        "{url} is allowed only through the base or a permitted load's source"
+                        "{url} is allowed only through the base or a permitted load's source: {} via {directive} {source}; needs {:?}",
+                        generated.header_value,
+                        generated
+                            .needs
+                            .iter()
+                            .map(|n| (&n.directive, &n.source, n.loads.len()))
+                            .collect::<Vec<_>>()
                     );
                 }
                 other => panic!("{url}: {other:?}"),

@@ -215,6 +215,24 @@ fn generate_from<'a>(
             }),
         }
     }
+    // A source no permitted load ends up allowed through (an `[[allow]]`
+    // pattern whose hosts another source already covers) would only widen
+    // the policy: drop it. Verdicts of permitted loads do not change, since
+    // none matched it first.
+    for entry in &mut policy.directives {
+        let name = entry.name.clone();
+        let base = bases.get(name.as_str());
+        entry.sources.retain(|source| {
+            let prunable = matches!(
+                source,
+                SourceExpr::Host(_) | SourceExpr::Scheme(_) | SourceExpr::Wildcard
+            ) && !base.is_some_and(|b| b.contains(source));
+            !prunable
+                || allowed_by
+                    .keys()
+                    .any(|(directive, used)| *directive == name && used == source)
+        });
+    }
     let forbidden = forbidden
         .into_iter()
         .map(|(mut f, url)| {
