@@ -12,8 +12,10 @@
 //! chromium, socat, openssl and playwright-core (`scripts/install-test-deps`).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -95,43 +97,26 @@ impl Drop for Proc {
 
 /// `offsite serve` on a free port with a fresh SQLite store.
 struct Collector {
-    _proc: Proc,
+    _serve: common::Collector,
     base: String,
 }
 
 impl Collector {
     fn start(work: &Path, name: &str, inventory: &Path) -> Self {
         let store = format!("sqlite:{}", work.join(format!("{name}.db")).display());
-        let mut child = Command::new(bin())
-            .args([
-                "serve",
-                "--no-config",
-                "--listen",
-                "127.0.0.1:0",
-                "--store",
-                &store,
-            ])
-            .arg("--inventory")
-            .arg(inventory)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start offsite serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("offsite serve ended before listening")
-                .expect("read stderr");
-            if let Some(rest) = line.split("collecting CSP reports on ").nth(1) {
-                break rest.trim_end_matches("/csp-report").trim().to_owned();
-            }
-        };
-        // Keep draining stderr so the collector never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let serve = common::Collector::start(
+            work,
+            &[
+                OsStr::new("--no-config"),
+                OsStr::new("--store"),
+                OsStr::new(&store),
+                OsStr::new("--inventory"),
+                inventory.as_os_str(),
+            ],
+        );
+        let base = serve.base();
         Self {
-            _proc: Proc(child),
+            _serve: serve,
             base,
         }
     }

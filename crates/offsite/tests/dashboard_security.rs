@@ -21,13 +21,16 @@
 //! skipped with a note when they are missing, unless `CI=true`.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::ffi::OsStr;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::{Collector, http};
 
 use serde_json::{Value, json};
 
@@ -97,98 +100,28 @@ fn repo() -> PathBuf {
 }
 
 /// A running `offsite serve`, stopped when dropped.
-struct Collector {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Collector {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start(dir: &Path, inventory: &Path) -> Collector {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_offsite"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--read-token", TOKEN])
-        .arg("--store")
-        .arg(format!("sqlite:{}", dir.join("reports.db").display()))
-        .arg("--inventory")
-        .arg(inventory)
-        .arg("--config")
-        .arg(dir.join("offsite.toml"))
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn offsite serve");
-    let stderr = child.stderr.take().expect("piped stderr");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            eprintln!("collector: {line}");
-            if let Some(rest) = line.split("collecting CSP reports on http://").nth(1)
-                && let Some(addr) = rest.strip_suffix("/csp-report")
-            {
-                let _ = tx.send(addr.parse::<SocketAddr>());
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the collector prints its address")
-        .expect("a socket address");
-    Collector { child, addr }
-}
-
-/// One HTTP/1.1 request on its own connection: status, raw body.
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.extend([name, ": ", value, "\r\n"]);
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
-    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
-    assert!(
-        !head.contains("transfer-encoding: chunked"),
-        "answers have a length"
-    );
-    (status, raw[end + 4..].to_vec())
+    let store = format!("sqlite:{}", dir.join("reports.db").display());
+    let config = dir.join("offsite.toml");
+    Collector::start(
+        dir,
+        &[
+            OsStr::new("--read-token"),
+            OsStr::new(TOKEN),
+            OsStr::new("--store"),
+            OsStr::new(&store),
+            OsStr::new("--inventory"),
+            inventory.as_os_str(),
+            OsStr::new("--config"),
+            config.as_os_str(),
+        ],
+    )
 }
 
 /// `GET` with the token: the raw JSON bytes.
 fn api(addr: SocketAddr, path: &str) -> Vec<u8> {
     let auth = format!("Bearer {TOKEN}");
-    let (status, body) = http(addr, "GET", path, &[("Authorization", &auth)], b"");
+    let (status, body) = http(addr, "GET", path, &[("Authorization", &auth)], b"").expect("GET");
     assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
     body
 }
@@ -201,7 +134,8 @@ fn post(addr: SocketAddr, query: &str, content_type: &str, user_agent: &str, bod
         &format!("/csp-report{query}"),
         &[("Content-Type", content_type), ("User-Agent", user_agent)],
         body.as_bytes(),
-    );
+    )
+    .expect("POST");
     assert_eq!(
         status,
         204,

@@ -12,14 +12,17 @@
 //! over loopback sockets.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::ffi::OsStr;
+use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use common::{Collector, http};
 
 use serde_json::Value;
 
@@ -27,124 +30,6 @@ const ROUNDS: usize = 5;
 const CLIENTS: usize = 4;
 /// Entries in each `application/reports+json` batch.
 const BATCH: u64 = 3;
-
-/// A running `offsite serve` and what it wrote to stderr.
-struct Collector {
-    child: Child,
-    addr: SocketAddr,
-    log: Arc<Mutex<String>>,
-}
-
-impl Collector {
-    /// Starts the collector on a free port and waits for its
-    /// `collecting CSP reports on http://ADDR/csp-report` line.
-    fn start(dir: &Path, store: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_offsite"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--store", store])
-            .arg("--config")
-            .arg(dir.join("offsite.toml"))
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn offsite serve");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = mpsc::channel();
-        let sink = log.clone();
-        // Keeps draining stderr so the collector never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("collecting CSP reports on http://").nth(1)
-                    && let Some(addr) = rest.strip_suffix("/csp-report")
-                {
-                    let _ = tx.send(addr.parse::<SocketAddr>());
-                }
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let addr = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(Ok(addr)) => addr,
-            other => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "the collector did not start ({other:?}); stderr:\n{}",
-                    log.lock().unwrap()
-                );
-            }
-        };
-        Self { child, addr, log }
-    }
-
-    /// SIGKILL: no shutdown handler runs, nothing is flushed.
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL the collector");
-        let status = self.child.wait().expect("reap the collector");
-        assert!(!status.success(), "a killed collector cannot exit 0");
-    }
-}
-
-/// One HTTP/1.1 request on its own connection (`Connection: close`):
-/// the status and the body.
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> std::io::Result<(u16, Vec<u8>)> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(20)))?;
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.extend([name, ": ", value, "\r\n"]);
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| bad("no end of headers"))?;
-    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse::<u16>().ok())
-        .ok_or_else(|| bad("no status line"))?;
-    let mut body = raw[end + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        body = dechunk(&body).ok_or_else(|| bad("bad chunked body"))?;
-    }
-    Ok((status, body))
-}
-
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
-        let size = std::str::from_utf8(&data[..line_end]).ok()?;
-        let size = usize::from_str_radix(size.split(';').next()?.trim(), 16).ok()?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(data.get(..size)?);
-        data = data.get(size + 2..)?;
-    }
-}
 
 fn get_json(addr: SocketAddr, path: &str) -> Value {
     let (status, body) = http(addr, "GET", path, &[], b"").expect("GET");
@@ -308,7 +193,7 @@ fn acknowledged_reports_survive_sigkill_and_restart() {
     let tally = Arc::new(Mutex::new(Tally::default()));
     let started = Instant::now();
     for round in 0..ROUNDS {
-        let collector = Collector::start(dir.path(), &store);
+        let collector = start(dir.path(), &store);
         assert_eq!(
             healthz(collector.addr),
             200,
@@ -337,7 +222,7 @@ fn acknowledged_reports_survive_sigkill_and_restart() {
         );
     }
 
-    let collector = Collector::start(dir.path(), &store);
+    let collector = start(dir.path(), &store);
     assert_eq!(healthz(collector.addr), 200, "/healthz after the last kill");
     let groups = all_groups(collector.addr);
     let sent = next.load(Ordering::Relaxed);
@@ -380,4 +265,18 @@ fn acknowledged_reports_survive_sigkill_and_restart() {
         tally.connection_errors
     );
     collector.kill();
+}
+
+/// The collector on `store`, with the test's offsite.toml.
+fn start(dir: &Path, store: &str) -> Collector {
+    let config = dir.join("offsite.toml");
+    Collector::start(
+        dir,
+        &[
+            OsStr::new("--store"),
+            OsStr::new(store),
+            OsStr::new("--config"),
+            config.as_os_str(),
+        ],
+    )
 }
