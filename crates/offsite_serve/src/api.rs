@@ -2,7 +2,8 @@
 //! Query parameters map onto [`offsite_store::Filter`]; a bearer token is
 //! required when one is configured.
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -118,6 +119,21 @@ fn filter_from(
     q.into_filter()
 }
 
+/// The filters of a read request; a bad one is answered 400 before the
+/// handler runs.
+pub(crate) struct ApiFilter(Filter);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiFilter {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let q = Query::<FilterQuery>::from_request_parts(parts, state).await;
+        filter_from(q)
+            .map(ApiFilter)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
 fn store_failed(what: &str, e: &offsite_store::StoreError, st: &Shared) -> Response {
     st.metrics.store_error();
     log::error(&format!("{what}: {e}"));
@@ -163,14 +179,7 @@ pub(crate) async fn require_token(State(st): State<Shared>, req: Request, next: 
     }
 }
 
-pub(crate) async fn groups(
-    State(st): State<Shared>,
-    q: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let filter = match filter_from(q) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
+pub(crate) async fn groups(State(st): State<Shared>, ApiFilter(filter): ApiFilter) -> Response {
     match st.store.groups(&filter).await {
         Ok(groups) => json_ok(&json!({ "groups": groups })),
         Err(e) => store_failed("listing groups", &e, &st),
@@ -199,28 +208,14 @@ pub(crate) async fn group(State(st): State<Shared>, Path(id): Path<String>) -> R
     }
 }
 
-pub(crate) async fn reports(
-    State(st): State<Shared>,
-    q: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let filter = match filter_from(q) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
+pub(crate) async fn reports(State(st): State<Shared>, ApiFilter(filter): ApiFilter) -> Response {
     match st.store.reports(&filter).await {
         Ok(reports) => json_ok(&json!({ "reports": reports })),
         Err(e) => store_failed("listing reports", &e, &st),
     }
 }
 
-pub(crate) async fn timeline(
-    State(st): State<Shared>,
-    q: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let filter = match filter_from(q) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
+pub(crate) async fn timeline(State(st): State<Shared>, ApiFilter(filter): ApiFilter) -> Response {
     match st.store.timeline(&filter).await {
         Ok(buckets) => json_ok(&json!({
             "bucket_secs": st.cfg.retention.bucket_secs,
@@ -230,14 +225,7 @@ pub(crate) async fn timeline(
     }
 }
 
-pub(crate) async fn top_hosts(
-    State(st): State<Shared>,
-    q: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let filter = match filter_from(q) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
+pub(crate) async fn top_hosts(State(st): State<Shared>, ApiFilter(filter): ApiFilter) -> Response {
     let n = filter.limit.unwrap_or(20);
     match st.store.top_hosts(&filter, n).await {
         Ok(hosts) => {
@@ -251,14 +239,7 @@ pub(crate) async fn top_hosts(
     }
 }
 
-pub(crate) async fn filtered(
-    State(st): State<Shared>,
-    q: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let filter = match filter_from(q) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
+pub(crate) async fn filtered(State(st): State<Shared>, ApiFilter(filter): ApiFilter) -> Response {
     match st.store.filtered_counts(&filter).await {
         Ok(counts) => json_ok(&json!({ "filtered": counts })),
         Err(e) => store_failed("reading filtered counts", &e, &st),
