@@ -1,7 +1,9 @@
 //! Storage of CSP violation reports behind one interface: SQLite (one file,
-//! WAL, batched writes) by default, PostgreSQL for several collectors, both
-//! through sqlx's `AnyPool` with `$N` placeholders, so one SQL text serves
-//! both. Only the schema (id and float types) differs per dialect.
+//! WAL, batched writes) by default, PostgreSQL for several collectors. Reads
+//! and migrations go through sqlx's `AnyPool` with `$N` placeholders, so one
+//! SQL text serves both; SQLite's writes run on a writer thread of their own
+//! through rusqlite, with the same SQL texts (see `sqlite.rs` for why). Only
+//! the schema (id and float types) differs per dialect.
 //!
 //! Data kept:
 //! - **groups**: one row per [`GroupKey`] with first/last seen, total count
@@ -23,6 +25,7 @@ mod codec;
 mod migrate;
 mod read;
 mod spec;
+mod sqlite;
 mod write;
 
 use std::sync::Arc;
@@ -166,6 +169,10 @@ pub enum StoreError {
     Open { store: String, source: sqlx::Error },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the store is closed")]
+    Closed,
     #[error("migration failed: {0}")]
     Migrate(String),
     #[error("no group with id {0}")]
@@ -189,9 +196,11 @@ pub struct Store {
 
 struct Inner {
     backend: Backend,
-    /// SQLite: one connection, so writes queue here instead of fighting over
-    /// the file lock. PostgreSQL: the same pool as `reader`.
-    writer: AnyPool,
+    /// SQLite: the one writing connection, on its own thread, so writes
+    /// queue there instead of fighting over the file lock. `None` on
+    /// PostgreSQL, which writes through `reader`'s pool.
+    sqlite: Option<sqlite::SqliteWriter>,
+    /// SQLite: read-only connections. PostgreSQL: the pool for everything.
     reader: AnyPool,
     options: StoreOptions,
 }
@@ -230,7 +239,9 @@ impl Store {
             source,
         };
         let max = options.max_connections.max(1);
-        let (backend, writer, reader) = match spec {
+        // `migrator` brings the schema up to date; on SQLite it is a
+        // short-lived connection, and the writer thread opens after it.
+        let (backend, migrator, reader, sqlite_path) = match spec {
             StoreSpec::Sqlite(path) => {
                 let path = spec::prepare_sqlite_path(path)?;
                 // One plain connection first: it creates the file, switches
@@ -247,19 +258,14 @@ impl Store {
                     .await
                     .map_err(open_error)?;
                 conn.close().await.map_err(open_error)?;
-                let pragmas: &'static str = if options.sqlite_sync_full {
-                    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-                     PRAGMA busy_timeout = 10000;"
-                } else {
-                    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA busy_timeout = 10000;"
-                };
-                let writer = AnyPoolOptions::new()
+                let migrator = AnyPoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_mins(1))
                     .after_connect(move |conn, _| {
                         Box::pin(async move {
-                            sqlx::raw_sql(pragmas).execute(conn).await?;
+                            sqlx::raw_sql("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                                .execute(conn)
+                                .await?;
                             Ok(())
                         })
                     })
@@ -281,7 +287,7 @@ impl Store {
                     .connect(&spec::sqlite_url(&path)?)
                     .await
                     .map_err(open_error)?;
-                (Backend::Sqlite, writer, reader)
+                (Backend::Sqlite, migrator, reader, Some(path))
             }
             StoreSpec::Postgres(url) => {
                 // One plain connection first, so a wrong host, port or
@@ -295,17 +301,26 @@ impl Store {
                     .connect(url)
                     .await
                     .map_err(open_error)?;
-                (Backend::Postgres, pool.clone(), pool)
+                (Backend::Postgres, pool.clone(), pool, None)
             }
         };
-        migrate::run(&writer, backend).await.map_err(|e| match e {
-            StoreError::Database(source) => open_error(source),
-            other => other,
-        })?;
+        migrate::run(&migrator, backend)
+            .await
+            .map_err(|e| match e {
+                StoreError::Database(source) => open_error(source),
+                other => other,
+            })?;
+        let sqlite = match sqlite_path {
+            Some(path) => {
+                migrator.close().await;
+                Some(sqlite::SqliteWriter::open(&path, options.sqlite_sync_full)?)
+            }
+            None => None,
+        };
         Ok(Store {
             inner: Arc::new(Inner {
                 backend,
-                writer,
+                sqlite,
                 reader,
                 options,
             }),
@@ -328,7 +343,9 @@ impl Store {
     /// Closes the pools, waiting for connections in use to come back. A
     /// store that is simply dropped closes them too, without waiting.
     pub async fn close(&self) {
-        self.inner.writer.close().await;
+        if let Some(writer) = &self.inner.sqlite {
+            writer.close().await;
+        }
         self.inner.reader.close().await;
     }
 }
@@ -344,6 +361,7 @@ pub(crate) fn now_ms() -> i64 {
 #[expect(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 mod tests {
     use super::*;
+    use rusqlite::types::Value;
     use sqlx::Row;
 
     async fn pragma(pool: &AnyPool, name: &str) -> String {
@@ -367,10 +385,27 @@ mod tests {
             };
             let store = Store::open(&spec, options).await.unwrap();
             let inner = &store.inner;
-            assert_eq!(pragma(&inner.writer, "journal_mode").await, "wal");
+            let writer = inner.sqlite.as_ref().unwrap();
+            let (journal, sync, foreign, busy) = writer
+                .call(|conn| {
+                    let get = |name: &str| {
+                        conn.pragma_query_value(None, name, |row| row.get::<_, Value>(0))
+                    };
+                    Ok((
+                        get("journal_mode")?,
+                        get("synchronous")?,
+                        get("foreign_keys")?,
+                        get("busy_timeout")?,
+                    ))
+                })
+                .await
+                .unwrap();
+            assert_eq!(journal, Value::Text("wal".into()));
             // 1 = NORMAL, 2 = FULL
-            assert_eq!(pragma(&inner.writer, "synchronous").await, synchronous);
-            assert_eq!(pragma(&inner.writer, "foreign_keys").await, "1");
+            assert_eq!(sync, Value::Integer(synchronous.parse().unwrap()));
+            assert_eq!(foreign, Value::Integer(1));
+            assert_eq!(busy, Value::Integer(10_000));
+            assert_eq!(pragma(&inner.reader, "journal_mode").await, "wal");
             assert_eq!(pragma(&inner.reader, "query_only").await, "1");
             assert_eq!(pragma(&inner.reader, "busy_timeout").await, "10000");
         }

@@ -1,11 +1,15 @@
 //! Writes: batched inserts with in-batch pre-aggregation, filtered counts,
 //! attributions and retention.
 //!
-//! A batch costs a handful of statements whatever its size: one multi-row
-//! upsert of its distinct groups, one of its (group, bucket) counts, one
-//! multi-row insert of the samples still wanted and one update of
-//! `samples_kept` — the last two only while some group is below its sample
-//! bound, which in steady state none is.
+//! A batch is aggregated in memory first (a group's reports become one
+//! row). On PostgreSQL it then costs a handful of statements whatever its
+//! size: one multi-row upsert of its distinct groups, one of its (group,
+//! bucket) counts, one multi-row insert of the samples still wanted and one
+//! update of `samples_kept` — the last two only while some group is below
+//! its sample bound, which in steady state none is. On SQLite the whole
+//! batch is one hand-off to the writer thread, which runs cached
+//! single-row statements in one transaction (`sqlite.rs`). Both run the
+//! SQL text of [`sql`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,43 +17,118 @@ use sqlx::AnyConnection;
 use sqlx::Row;
 
 use crate::codec::{self, Param, Sql};
-use crate::{Backend, GroupKey, InsertOutcome, NormalizedReport, Store, StoreError};
+use crate::{GroupKey, InsertOutcome, NormalizedReport, Store, StoreError, sqlite};
 
-/// Parameters per multi-row statement at most, per back end.
-///
-/// sqlx's SQLite driver looks up each parameter's name with
-/// `sqlite3_bind_parameter_name`, which walks a list, so binding a
-/// statement costs the square of its parameter count: 256-row statements
-/// ran at a fifth of the speed of 64-parameter ones. PostgreSQL has no such
-/// cost and was flat from 256 to 16384. Measured with
-/// `examples/insert_bench.rs` (steady and cold workloads, 2 cores):
-///
-/// | SQLite params | 16 | 32 | 64 | 128 | 256 | 512 | 4096 |
-/// |---|---|---|---|---|---|---|---|
-/// | steady, reports/s | 118k | 140k | 141k | 128k | 121k | 101k | 52k |
-/// | cold, reports/s | 38k | 50k | 58k | 54k | 45k | 33k | 11k |
-fn max_params(backend: Backend) -> usize {
-    match backend {
-        Backend::Sqlite => 64,
-        Backend::Postgres => 4096,
+/// The statements both back ends run, with `$N` placeholders. SQLite gives
+/// `$N` parameters their index in order of first appearance, so every text
+/// here numbers them in the order they appear (tested), and rusqlite binds
+/// them by position like sqlx does.
+pub(crate) mod sql {
+    /// A multi-row `INSERT`: `head`, then `(…)` rows of `width` values,
+    /// then `tail`.
+    pub(crate) struct Insert {
+        pub head: &'static str,
+        pub width: usize,
+        pub tail: &'static str,
     }
+
+    impl Insert {
+        /// The statement for one row.
+        pub(crate) fn single(&self) -> String {
+            let values: Vec<String> = (1..=self.width).map(|i| format!("${i}")).collect();
+            format!("{}({}){}", self.head, values.join(", "), self.tail)
+        }
+    }
+
+    /// Groups. `samples_kept` is left alone on conflict, so RETURNING gives
+    /// its value before this batch; `total` comes back updated, and equals
+    /// the batch's count exactly when the batch created the row.
+    pub(crate) const GROUPS: Insert = Insert {
+        head: "INSERT INTO groups (directive, blocked_origin, document_host, source_file, \
+               first_seen_ms, last_seen_ms, total) VALUES ",
+        width: 7,
+        tail: " ON CONFLICT (directive, blocked_origin, document_host, source_file) DO UPDATE SET \
+               first_seen_ms = CASE WHEN excluded.first_seen_ms < groups.first_seen_ms \
+                 THEN excluded.first_seen_ms ELSE groups.first_seen_ms END, \
+               last_seen_ms = CASE WHEN excluded.last_seen_ms > groups.last_seen_ms \
+                 THEN excluded.last_seen_ms ELSE groups.last_seen_ms END, \
+               total = groups.total + excluded.total \
+               RETURNING id, directive, blocked_origin, document_host, source_file, total, \
+               samples_kept",
+    };
+
+    pub(crate) const BUCKETS: Insert = Insert {
+        head: "INSERT INTO buckets (group_id, bucket_start_ms, count) VALUES ",
+        width: 3,
+        tail: " ON CONFLICT (group_id, bucket_start_ms) DO UPDATE SET \
+               count = buckets.count + excluded.count",
+    };
+
+    /// Columns as in [`crate::codec::SAMPLE_COLUMNS`] (tested).
+    pub(crate) const SAMPLES: Insert = Insert {
+        head: "INSERT INTO samples (group_id, received_ms, format, disposition, directive, \
+               blocked_kind, blocked_value, document, document_host, source_file, line, \
+               column_number, status_code, sample, browser, source) VALUES ",
+        width: 16,
+        tail: "",
+    };
+
+    pub(crate) const FILTERED: Insert = Insert {
+        head: "INSERT INTO filtered (reason, bucket_start_ms, count) VALUES ",
+        width: 3,
+        tail: " ON CONFLICT (reason, bucket_start_ms) DO UPDATE SET \
+               count = filtered.count + excluded.count",
+    };
+
+    pub(crate) const ATTRIBUTIONS: Insert = Insert {
+        head: "INSERT INTO attributions \
+               (group_id, position, page, gadget, url, line, method, confidence) VALUES ",
+        width: 8,
+        tail: "",
+    };
+
+    pub(crate) const ADD_SAMPLES_KEPT: &str =
+        "UPDATE groups SET samples_kept = samples_kept + $1 WHERE id = $2";
+    pub(crate) const GROUP_EXISTS: &str = "SELECT id FROM groups WHERE id = $1";
+    pub(crate) const DELETE_ATTRIBUTIONS: &str = "DELETE FROM attributions WHERE group_id = $1";
+
+    /// Retention, in order, each with one cut-off: samples' `samples_kept`
+    /// first, then samples, buckets, groups (samples, attributions and any
+    /// bucket left go by `ON DELETE CASCADE`) and filtered counts.
+    pub(crate) const PRUNE: [&str; 5] = [
+        "UPDATE groups SET samples_kept = samples_kept - (SELECT COUNT(*) FROM samples s \
+         WHERE s.group_id = groups.id AND s.received_ms < $1) \
+         WHERE id IN (SELECT group_id FROM samples WHERE received_ms < $1)",
+        "DELETE FROM samples WHERE received_ms < $1",
+        "DELETE FROM buckets WHERE bucket_start_ms <= $1",
+        "DELETE FROM groups WHERE last_seen_ms < $1",
+        "DELETE FROM filtered WHERE bucket_start_ms <= $1",
+    ];
 }
 
+/// Parameters per multi-row statement at most (PostgreSQL, which was flat
+/// from 256 to 16384 in `examples/insert_bench.rs`).
+const MAX_PARAMS: usize = 4096;
+
 /// One group of a batch, aggregated before it touches the database.
-struct Pending<'a> {
-    count: i64,
-    first_ms: i64,
-    last_ms: i64,
-    buckets: BTreeMap<i64, i64>,
+pub(crate) struct Pending<'a> {
+    pub count: i64,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub buckets: BTreeMap<i64, i64>,
     /// The group's first reports in this batch, at most `samples_per_group`.
-    samples: Vec<&'a NormalizedReport>,
+    pub samples: Vec<&'a NormalizedReport>,
 }
 
 /// Splits `0..len` into ranges of power-of-two lengths of at most
 /// `max_params / params_per_row` rows (at least one), so a connection's
 /// statement cache holds a few shapes per statement instead of one per
 /// batch size.
-fn chunks(
+fn chunks(len: usize, params_per_row: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    chunks_of(len, params_per_row, MAX_PARAMS)
+}
+
+fn chunks_of(
     len: usize,
     params_per_row: usize,
     max_params: usize,
@@ -104,6 +183,13 @@ impl Store {
                 group.samples.push(report);
             }
         }
+        if let Some(writer) = &self.inner.sqlite {
+            let groups = sqlite::owned(pending);
+            let bound = i64::from(self.inner.options.samples_per_group);
+            return writer
+                .call(move |conn| sqlite::insert(conn, &groups, bound))
+                .await;
+        }
         // PostgreSQL: concurrent collectors lock the same group rows; the
         // sorted order makes deadlocks unlikely, and a retry resolves the rest.
         let mut attempt = 0;
@@ -120,20 +206,15 @@ impl Store {
         &self,
         pending: &BTreeMap<GroupKey, Pending<'_>>,
     ) -> Result<InsertOutcome, StoreError> {
-        let mut tx = self.inner.writer.begin().await?;
+        let mut tx = self.inner.reader.begin().await?;
         let conn: &mut AnyConnection = &mut tx;
         let keys: Vec<(&GroupKey, &Pending<'_>)> = pending.iter().collect();
 
-        // 1. Groups. `samples_kept` is left alone on conflict, so RETURNING
-        // gives its value before this batch; `total` comes back updated, and
-        // equals this batch's count exactly when this batch created the row.
+        // 1. Groups (see [`sql::GROUPS`]).
         let mut ids: HashMap<&GroupKey, (i64, i64)> = HashMap::with_capacity(keys.len());
         let mut outcome = InsertOutcome::default();
-        for range in self.chunks(keys.len(), 7) {
-            let mut sql = Sql::new(
-                "INSERT INTO groups (directive, blocked_origin, document_host, source_file, \
-                 first_seen_ms, last_seen_ms, total) VALUES ",
-            );
+        for range in chunks(keys.len(), sql::GROUPS.width) {
+            let mut sql = Sql::new(sql::GROUPS.head);
             for (i, (key, group)) in keys[range].iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
@@ -148,16 +229,7 @@ impl Store {
                     Param::Int(group.count),
                 ]);
             }
-            sql.push(
-                " ON CONFLICT (directive, blocked_origin, document_host, source_file) DO UPDATE SET \
-                 first_seen_ms = CASE WHEN excluded.first_seen_ms < groups.first_seen_ms \
-                   THEN excluded.first_seen_ms ELSE groups.first_seen_ms END, \
-                 last_seen_ms = CASE WHEN excluded.last_seen_ms > groups.last_seen_ms \
-                   THEN excluded.last_seen_ms ELSE groups.last_seen_ms END, \
-                 total = groups.total + excluded.total \
-                 RETURNING id, directive, blocked_origin, document_host, source_file, total, \
-                 samples_kept",
-            );
+            sql.push(sql::GROUPS.tail);
             for row in sql.query().fetch_all(&mut *conn).await? {
                 let key = GroupKey {
                     directive: row.try_get(1)?,
@@ -191,19 +263,15 @@ impl Store {
             buckets.extend(group.buckets.iter().map(|(start, n)| (id, *start, *n)));
         }
         buckets.sort_unstable();
-        for range in self.chunks(buckets.len(), 3) {
-            let mut sql =
-                Sql::new("INSERT INTO buckets (group_id, bucket_start_ms, count) VALUES ");
+        for range in chunks(buckets.len(), sql::BUCKETS.width) {
+            let mut sql = Sql::new(sql::BUCKETS.head);
             for (i, (id, start, n)) in buckets[range].iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
                 sql.row([Param::Int(*id), Param::Int(*start), Param::Int(*n)]);
             }
-            sql.push(
-                " ON CONFLICT (group_id, bucket_start_ms) DO UPDATE SET \
-                 count = buckets.count + excluded.count",
-            );
+            sql.push(sql::BUCKETS.tail);
             sql.query().execute(&mut *conn).await?;
         }
 
@@ -220,11 +288,8 @@ impl Store {
                 taken.push((id, take));
             }
         }
-        for range in self.chunks(samples.len(), 16) {
-            let mut sql = Sql::new(&format!(
-                "INSERT INTO samples ({}) VALUES ",
-                codec::SAMPLE_COLUMNS
-            ));
+        for range in chunks(samples.len(), sql::SAMPLES.width) {
+            let mut sql = Sql::new(sql::SAMPLES.head);
             for (i, (id, report)) in samples[range].iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
@@ -233,7 +298,7 @@ impl Store {
             }
             sql.query().execute(&mut *conn).await?;
         }
-        for range in self.chunks(taken.len(), 2) {
+        for range in chunks(taken.len(), 2) {
             let mut sql = Sql::new("UPDATE groups SET samples_kept = samples_kept + CASE id");
             let mut ids = String::new();
             for (id, take) in &taken[range] {
@@ -270,9 +335,14 @@ impl Store {
         }
         let bucket = self.bucket_of(at_ms);
         let rows: Vec<_> = merged.into_iter().collect();
-        let mut tx = self.inner.writer.begin().await?;
-        for range in self.chunks(rows.len(), 3) {
-            let mut sql = Sql::new("INSERT INTO filtered (reason, bucket_start_ms, count) VALUES ");
+        if let Some(writer) = &self.inner.sqlite {
+            return writer
+                .call(move |conn| sqlite::record_filtered(conn, bucket, &rows))
+                .await;
+        }
+        let mut tx = self.inner.reader.begin().await?;
+        for range in chunks(rows.len(), sql::FILTERED.width) {
+            let mut sql = Sql::new(sql::FILTERED.head);
             for (i, (reason, n)) in rows[range].iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
@@ -283,10 +353,7 @@ impl Store {
                     Param::Int(*n),
                 ]);
             }
-            sql.push(
-                " ON CONFLICT (reason, bucket_start_ms) DO UPDATE SET \
-                 count = filtered.count + excluded.count",
-            );
+            sql.push(sql::FILTERED.tail);
             sql.query().execute(&mut *tx).await?;
         }
         tx.commit().await?;
@@ -300,31 +367,13 @@ impl Store {
         group_id: i64,
         attributions: &[crate::Attribution],
     ) -> Result<(), StoreError> {
-        let mut tx = self.inner.writer.begin().await?;
-        let exists = sqlx::query("SELECT id FROM groups WHERE id = $1")
-            .bind(group_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::UnknownGroup(group_id));
-        }
-        sqlx::query("DELETE FROM attributions WHERE group_id = $1")
-            .bind(group_id)
-            .execute(&mut *tx)
-            .await?;
-        let rows: Vec<_> = attributions.iter().enumerate().collect();
-        for range in self.chunks(rows.len(), 8) {
-            let mut sql = Sql::new(
-                "INSERT INTO attributions \
-                 (group_id, position, page, gadget, url, line, method, confidence) VALUES ",
-            );
-            for (i, (position, a)) in rows[range].iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.row([
+        let rows: Vec<[Param; 8]> = attributions
+            .iter()
+            .enumerate()
+            .map(|(position, a)| {
+                [
                     Param::Int(group_id),
-                    Param::Int(i64::try_from(*position).unwrap_or(i64::MAX)),
+                    Param::Int(i64::try_from(position).unwrap_or(i64::MAX)),
                     codec::text(&a.page),
                     codec::opt_text(a.gadget.as_deref()),
                     codec::opt_text(a.url.as_deref()),
@@ -336,7 +385,33 @@ impl Store {
                     } else {
                         0.0
                     }),
-                ]);
+                ]
+            })
+            .collect();
+        if let Some(writer) = &self.inner.sqlite {
+            return writer
+                .call(move |conn| sqlite::set_attributions(conn, group_id, &rows))
+                .await;
+        }
+        let mut tx = self.inner.reader.begin().await?;
+        let exists = sqlx::query(sql::GROUP_EXISTS)
+            .bind(group_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::UnknownGroup(group_id));
+        }
+        sqlx::query(sql::DELETE_ATTRIBUTIONS)
+            .bind(group_id)
+            .execute(&mut *tx)
+            .await?;
+        for range in chunks(rows.len(), sql::ATTRIBUTIONS.width) {
+            let mut sql = Sql::new(sql::ATTRIBUTIONS.head);
+            for (i, row) in rows[range].iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.row(row.iter().cloned());
             }
             sql.query().execute(&mut *tx).await?;
         }
@@ -357,51 +432,38 @@ impl Store {
             now_ms.saturating_sub(options.aggregate_retention_secs.saturating_mul(1000));
         // a bucket goes once all of it is older than the cutoff
         let bucket_cutoff = aggregate_cutoff.saturating_sub(self.bucket_ms());
-        let mut tx = self.inner.writer.begin().await?;
-        sqlx::query(
-            "UPDATE groups SET samples_kept = samples_kept - (SELECT COUNT(*) FROM samples s \
-             WHERE s.group_id = groups.id AND s.received_ms < $1) \
-             WHERE id IN (SELECT group_id FROM samples WHERE received_ms < $1)",
-        )
-        .bind(sample_cutoff)
-        .execute(&mut *tx)
-        .await?;
-        let samples = sqlx::query("DELETE FROM samples WHERE received_ms < $1")
-            .bind(sample_cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let buckets = sqlx::query("DELETE FROM buckets WHERE bucket_start_ms <= $1")
-            .bind(bucket_cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        // Samples, attributions and any bucket left go by ON DELETE CASCADE.
-        let groups = sqlx::query("DELETE FROM groups WHERE last_seen_ms < $1")
-            .bind(aggregate_cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let filtered = sqlx::query("DELETE FROM filtered WHERE bucket_start_ms <= $1")
-            .bind(bucket_cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        tx.commit().await?;
+        // in the order of sql::PRUNE
+        let cutoffs = [
+            sample_cutoff,
+            sample_cutoff,
+            bucket_cutoff,
+            aggregate_cutoff,
+            bucket_cutoff,
+        ];
+        let affected = if let Some(writer) = &self.inner.sqlite {
+            writer
+                .call(move |conn| sqlite::prune(conn, cutoffs))
+                .await?
+        } else {
+            let mut tx = self.inner.reader.begin().await?;
+            let mut affected = [0; sql::PRUNE.len()];
+            for ((statement, cutoff), n) in sql::PRUNE.iter().zip(cutoffs).zip(&mut affected) {
+                *n = sqlx::query(*statement)
+                    .bind(cutoff)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+            affected
+        };
+        let [_, samples, buckets, groups, filtered] = affected;
         Ok(PruneOutcome {
             samples,
             buckets,
             groups,
             filtered,
         })
-    }
-
-    fn chunks(
-        &self,
-        len: usize,
-        params_per_row: usize,
-    ) -> impl Iterator<Item = std::ops::Range<usize>> + use<> {
-        chunks(len, params_per_row, max_params(self.inner.backend))
     }
 
     pub(crate) fn bucket_ms(&self) -> i64 {
@@ -414,7 +476,7 @@ impl Store {
         at_ms.div_euclid(width) * width
     }
 
-    pub(crate) fn backend_kind(&self) -> Backend {
+    pub(crate) fn backend_kind(&self) -> crate::Backend {
         self.inner.backend
     }
 }
@@ -444,7 +506,7 @@ mod tests {
     fn chunks_cover_everything_in_few_shapes() {
         for (per_row, max_rows) in [(1, 256), (3, 64), (16, 16), (300, 1)] {
             for len in [0, 1, 2, 3, 7, 255, 256, 257, 1000, 1023] {
-                let ranges: Vec<_> = chunks(len, per_row, 256).collect();
+                let ranges: Vec<_> = chunks_of(len, per_row, 256).collect();
                 assert_eq!(
                     ranges.iter().map(ExactSizeIterator::len).sum::<usize>(),
                     len
@@ -461,6 +523,6 @@ mod tests {
             }
         }
         // 1000 = 3×256 + 128 + 64 + 32 + 8
-        assert_eq!(chunks(1000, 1, 256).count(), 3 + 4);
+        assert_eq!(chunks_of(1000, 1, 256).count(), 3 + 4);
     }
 }
