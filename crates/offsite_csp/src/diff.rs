@@ -231,7 +231,8 @@ pub struct LoadPlace {
 /// A URL and directive whose verdict differs between the policy sets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LoadChange {
-    /// As the scan wrote it (`${wgServer}` kept).
+    /// As the scan wrote it (`${wgServer}` kept); for a load with no URL
+    /// from the wiki itself, the page title or module names it loads.
     pub url: String,
     pub directive: Directive,
     pub old: Verdict,
@@ -287,7 +288,9 @@ pub fn diff_loads(
     loads: &[ReportedLoad],
     origin: &Origin,
 ) -> LoadDiff {
-    let mut checked: BTreeMap<(String, Directive), Group> = BTreeMap::new();
+    // (URL as written, or a same-wiki load's label; directive) → the URL to
+    // check, and the group.
+    let mut checked: BTreeMap<(String, Directive), (String, Group)> = BTreeMap::new();
     let mut unknown: BTreeMap<(Option<String>, Directive, UnknownReason), Group> = BTreeMap::new();
     for (order, load) in loads.iter().enumerate() {
         let place = LoadPlace {
@@ -295,16 +298,15 @@ pub fn diff_loads(
             line: load.line,
         };
         let resolved = match load.url.as_deref() {
-            None => Err(UnknownReason::NoUrl),
-            Some(url) => concrete_url(url, origin),
+            None => same_wiki_target(load, origin).ok_or(UnknownReason::NoUrl),
+            Some(url) => concrete_url(url, origin).map(|concrete| (url.to_owned(), concrete)),
         };
         match resolved {
-            Ok(_) => {
-                let url = load.url.clone().unwrap_or_default();
+            Ok((written, concrete)) => {
                 let slot = checked
-                    .entry((url, load.directive))
-                    .or_insert_with(|| (order, Vec::new()));
-                slot.1.push(place);
+                    .entry((written, load.directive))
+                    .or_insert_with(|| (concrete, (order, Vec::new())));
+                slot.1.1.push(place);
             }
             Err(reason) => {
                 let slot = unknown
@@ -316,10 +318,7 @@ pub fn diff_loads(
     }
     let mut out = LoadDiff::default();
     let mut changes: Vec<(usize, bool, LoadChange)> = Vec::new();
-    for ((url, directive), (order, places)) in checked {
-        let Ok(concrete) = concrete_url(&url, origin) else {
-            continue;
-        };
+    for ((url, directive), (concrete, (order, places))) in checked {
         let request = Request::url(origin.clone(), ResourceKind::from(directive), &concrete);
         let before = check_all(old, &request);
         let after = check_all(new, &request);
@@ -361,6 +360,25 @@ pub fn diff_loads(
         })
         .collect();
     out
+}
+
+/// What a load with no URL fetches from the wiki itself, for checking: a
+/// ResourceLoader module comes from `load.php`, `importScript('Title')`
+/// from `index.php?action=raw`, both on the page's origin (checked as its
+/// root, since the script path is not known; `'self'` and origin sources
+/// decide it, as `generate` writes them). The label names the load for
+/// reports: the page title, or the module names. `None` for a load that
+/// names neither.
+pub(crate) fn same_wiki_target(load: &ReportedLoad, origin: &Origin) -> Option<(String, String)> {
+    if load.url.is_some() {
+        return None;
+    }
+    let label = match (&load.page, load.modules.is_empty()) {
+        (Some(page), _) => page.clone(),
+        (None, false) => load.modules.join(","),
+        (None, true) => return None,
+    };
+    Some((label, format!("{origin}/")))
 }
 
 /// The URL to check for a scanned URL, or why there is none.

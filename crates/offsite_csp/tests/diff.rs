@@ -224,3 +224,38 @@ fn loads_newly_blocked_and_allowed() {
             .is_some_and(|u| u.starts_with("${wgServer}"))
     }));
 }
+
+/// `importScript('Title')` and a gadget module have no URL but come from
+/// the wiki itself: they are checked against the page origin, so a policy
+/// that drops `'self'` from script-src newly blocks them.
+#[test]
+fn same_wiki_loads_without_url_are_checked_as_self() {
+    let loads = scan(
+        "importScript('User:Example/tool.js');\n\
+         mw.loader.using('ext.gadget.Navigation').then(function () {});\n",
+    );
+    assert!(
+        loads.iter().all(|l| l.url.is_none()),
+        "fixture: no URLs expected, {loads:#?}"
+    );
+    let no_self = "script-src 'unsafe-eval' https://*.jsdelivr.net; default-src 'self'";
+    let d = diff_loads(&policies(MEDIAWIKI), &policies(no_self), &loads, &wiki());
+    let blocked: Vec<(&str, Directive)> = d
+        .newly_blocked
+        .iter()
+        .map(|c| (c.url.as_str(), c.directive))
+        .collect();
+    assert_eq!(
+        blocked,
+        [
+            ("User:Example/tool.js", Directive::ScriptSrc),
+            ("ext.gadget.Navigation", Directive::ScriptSrc)
+        ],
+        "{d:#?}"
+    );
+    assert!(d.unknown.is_empty(), "{:#?}", d.unknown);
+    // With 'self' in both, nothing changes.
+    let d = diff_loads(&policies(MEDIAWIKI), &policies(ALLOWLIST), &loads, &wiki());
+    assert!(d.newly_blocked.is_empty() && d.unknown.is_empty(), "{d:#?}");
+    assert_eq!(d.unchanged, 2);
+}

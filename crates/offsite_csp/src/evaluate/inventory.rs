@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use offsite_model::{DYNAMIC, Directive, ReportedLoad, Source, WIKI_SERVER};
 use serde::Serialize;
 
-use crate::diff::UnknownReason;
+use crate::diff::{UnknownReason, same_wiki_target};
 use crate::directive::ResourceKind;
 use crate::matching::{Origin, Request, Verdict};
 use crate::policy::Policy;
@@ -82,7 +82,8 @@ pub struct BrokenLoad {
     /// The page (or file) that makes the load.
     pub source: Source,
     pub line: u32,
-    /// As the scan wrote it (`${wgServer}` kept).
+    /// As the scan wrote it (`${wgServer}` kept); for a load with no URL
+    /// from the wiki itself, the page title or module names it loads.
     pub url: String,
     pub host: Option<String>,
     /// The load's directive, as the scan named it.
@@ -149,12 +150,12 @@ pub(super) fn check(ctx: &mut Ctx<'_>, loads: &[ReportedLoad]) -> InventoryRepor
     // (policy, directive, source index) → broken loads it explains.
     let mut gaps: BTreeMap<(usize, &'static str, usize), Vec<usize>> = BTreeMap::new();
     for load in loads {
-        let url = match load.url.as_deref() {
-            None => Err(UnknownReason::NoUrl),
-            Some(url) => concrete_url(url, origin),
+        let target = match load.url.as_deref() {
+            None => same_wiki_target(load, origin).ok_or(UnknownReason::NoUrl),
+            Some(url) => concrete_url(url, origin).map(|concrete| (url.to_owned(), concrete)),
         };
-        let url = match url {
-            Ok(url) => url,
+        let (written, url) = match target {
+            Ok(target) => target,
             Err(reason) => {
                 report.cannot_tell.push(UndecidedLoad {
                     source: load.source.clone(),
@@ -178,7 +179,6 @@ pub(super) fn check(ctx: &mut Ctx<'_>, loads: &[ReportedLoad]) -> InventoryRepor
             .filter(|f| FORBIDDING_RULES.contains(&f.rule.as_str()))
             .map(|f| f.rule.clone())
             .collect();
-        let written = load.url.clone().unwrap_or_default();
         match (verdict, policy) {
             (
                 Verdict::Blocked {
