@@ -179,7 +179,7 @@ fn label(wiki: &WikiId, node: &Node) -> String {
 fn describe(exposure: &Exposure) -> String {
     match exposure {
         Exposure::Nobody => "nobody".to_owned(),
-        Exposure::Users { count } => format!("{count} users"),
+        users @ Exposure::Users { .. } => offsite_wiki::exposure_label(users),
         Exposure::EveryReader => "every reader".to_owned(),
         Exposure::LoggedIn { rights, groups } => {
             let mut parts = Vec::new();

@@ -33,7 +33,13 @@ pub enum Exposure {
     /// No entry point reaches it.
     Nobody,
     /// This many users (gadget usage plus users whose own scripts reach it).
-    Users { count: u64 },
+    Users {
+        count: u64,
+        /// An opt-in gadget reaches the page but no usage figures were
+        /// given (a dump carries none): `count` is a lower bound.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        uncounted: bool,
+    },
     /// Logged-in users holding any of these rights sets or groups. Both
     /// empty never happens; `groups` containing `user` means every logged-in user.
     LoggedIn {
@@ -121,6 +127,8 @@ struct Audience {
     gadget_users: u64,
     active: u64,
     opt_in: bool,
+    /// Some opt-in gadget has no usage figure.
+    uncounted: bool,
     url_loadable: bool,
 }
 
@@ -152,6 +160,7 @@ impl ImportGraph {
                 } else if a.opt_in || !a.users.is_empty() {
                     Exposure::Users {
                         count: (a.users.len() as u64).saturating_add(a.gadget_users),
+                        uncounted: a.uncounted,
                     }
                 } else {
                     Exposure::Nobody
@@ -206,6 +215,10 @@ impl ImportGraph {
                     if let Some(u) = usage.get(name.as_str()) {
                         a.gadget_users = a.gadget_users.saturating_add(u.users);
                         a.active = a.active.saturating_add(u.active_users);
+                    } else if usage.is_empty() {
+                        // No figures at all (a dump); with figures, a
+                        // gadget missing from Special:GadgetUsage has none.
+                        a.uncounted = true;
                     }
                 }
             }
@@ -230,8 +243,8 @@ impl From<&Exposure> for LoadExposure {
                 users: Some(0),
                 ..Self::new(ExposureKind::Nobody, label)
             },
-            Exposure::Users { count } => Self {
-                users: Some(*count),
+            Exposure::Users { count, uncounted } => Self {
+                users: (*count > 0 || !uncounted).then_some(*count),
                 ..Self::new(ExposureKind::Users, label)
             },
             Exposure::LoggedIn { rights, groups } => Self {
@@ -282,6 +295,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn users_without_figures_are_not_counted_as_zero() {
+        let uncounted = |count| Exposure::Users {
+            count,
+            uncounted: true,
+        };
+        assert_eq!(exposure_label(&uncounted(0)), "opt-in users (not counted)");
+        assert_eq!(exposure_label(&uncounted(2)), "at least 2 users");
+        assert_eq!(LoadExposure::from(&uncounted(0)).users, None);
+        assert_eq!(LoadExposure::from(&uncounted(2)).users, Some(2));
+        let counted = Exposure::Users {
+            count: 0,
+            uncounted: false,
+        };
+        assert_eq!(exposure_label(&counted), "0 users");
+        assert_eq!(LoadExposure::from(&counted).users, Some(0));
+    }
+
+    #[test]
     fn rank_orders_levels_then_users_then_sink_then_consent() {
         let every = rank_key(&Exposure::EveryReader, Sink::Image, Consent::Gated);
         let all_logged = rank_key(
@@ -301,12 +332,18 @@ mod tests {
             Consent::Ungated,
         );
         let many = rank_key(
-            &Exposure::Users { count: 5000 },
+            &Exposure::Users {
+                count: 5000,
+                uncounted: false,
+            },
             Sink::Image,
             Consent::Gated,
         );
         let few = rank_key(
-            &Exposure::Users { count: 3 },
+            &Exposure::Users {
+                count: 3,
+                uncounted: false,
+            },
             Sink::Script,
             Consent::Ungated,
         );

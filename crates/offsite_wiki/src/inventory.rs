@@ -230,7 +230,7 @@ pub fn inventory(
         let mut owners = gadget_of.get(&normalized).cloned().unwrap_or_default();
         owners.sort_by(|a, b| b.default.cmp(&a.default).then_with(|| a.id.cmp(&b.id)));
         let exposed_users = match exposure {
-            Exposure::Users { count } => Some(count),
+            Exposure::Users { count, uncounted } => (count > 0 || !uncounted).then_some(count),
             Exposure::Nobody => Some(0),
             Exposure::EveryReader | Exposure::LoggedIn { .. } => None,
         };
@@ -326,8 +326,16 @@ pub fn exposure_label(exposure: &Exposure) -> String {
     match exposure {
         Exposure::EveryReader => "every reader".to_owned(),
         Exposure::Nobody => "nobody".to_owned(),
-        Exposure::Users { count: 1 } => "1 user".to_owned(),
-        Exposure::Users { count } => format!("{count} users"),
+        Exposure::Users {
+            count: 0,
+            uncounted: true,
+        } => "opt-in users (not counted)".to_owned(),
+        Exposure::Users {
+            count,
+            uncounted: true,
+        } => format!("at least {count} users"),
+        Exposure::Users { count: 1, .. } => "1 user".to_owned(),
+        Exposure::Users { count, .. } => format!("{count} users"),
         Exposure::LoggedIn { rights, groups } => {
             let mut parts = Vec::new();
             if !groups.is_empty() {

@@ -324,7 +324,13 @@ fn rows_merge_filter_and_rank() {
     );
 
     let maps = &inv.rows[5];
-    assert_eq!(maps.exposure, Exposure::Users { count: 120 });
+    assert_eq!(
+        maps.exposure,
+        Exposure::Users {
+            count: 120,
+            uncounted: false
+        }
+    );
     assert_eq!(maps.exposed_users, Some(120));
     assert!(!maps.default_gadget);
     assert_eq!(inv.rows[7].exposure, Exposure::Nobody);

@@ -320,16 +320,25 @@ fn exposure_for_each_case() {
         of(&url(
             "https://translate.googleapis.com/translate_a/single?client=gtx&sl=auto&tl=en"
         )),
-        Exposure::Users { count: 1234 }
+        Exposure::Users {
+            count: 1234,
+            uncounted: false
+        }
     );
     // Users: Alice and Bob import each other; Erin's global.js reaches Bob's fork too.
     assert_eq!(
         of(&page(META, "User:Dave/shared.js")),
-        Exposure::Users { count: 2 }
+        Exposure::Users {
+            count: 2,
+            uncounted: false
+        }
     );
     assert_eq!(
         of(&page(EN, "User:Bob/twinkle fork.js")),
-        Exposure::Users { count: 3 }
+        Exposure::Users {
+            count: 3,
+            uncounted: false
+        }
     );
     let fork = ex
         .of(&g, &page(EN, "User:Bob/twinkle fork.js"))
@@ -341,7 +350,10 @@ fn exposure_for_each_case() {
         of(&Node::Module {
             name: "mediawiki.api".into()
         }),
-        Exposure::Users { count: 1237 }
+        Exposure::Users {
+            count: 1237,
+            uncounted: false
+        }
     );
     assert_eq!(
         of(&Node::Module {

@@ -165,10 +165,13 @@ fn default_gadget_with_anonymous_rights_reaches_every_reader() {
         of(&page("MediaWiki:Gadget-B.js")),
         Some(Exposure::LoggedIn { .. })
     ));
-    // Opt-in gadget without usage figures: reachable, count unknown (0).
+    // Opt-in gadget without usage figures: reachable, count unknown.
     assert_eq!(
         of(&page("MediaWiki:Gadget-C.js")),
-        Some(Exposure::Users { count: 0 })
+        Some(Exposure::Users {
+            count: 0,
+            uncounted: true
+        })
     );
     // An undefined gadget named as a dependency loads nothing itself.
     let missing = Node::Gadget {
@@ -176,5 +179,11 @@ fn default_gadget_with_anonymous_rights_reaches_every_reader() {
     };
     let id = g.node_id(&missing).expect("missing gadget node");
     assert!(!g.is_known(id));
-    assert_eq!(of(&missing), Some(Exposure::Users { count: 0 }));
+    assert_eq!(
+        of(&missing),
+        Some(Exposure::Users {
+            count: 0,
+            uncounted: true
+        })
+    );
 }
