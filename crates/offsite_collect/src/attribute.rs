@@ -110,7 +110,7 @@ impl<P: AsRef<str>, G: AsRef<str>> FromIterator<(P, G)> for GadgetPages {
 }
 
 fn page_key(title: &str) -> String {
-    title.trim().replace('_', " ")
+    offsite_model::clean_title_spaces(title)
 }
 
 #[derive(Debug, Clone)]

@@ -334,9 +334,9 @@ pub struct FragmentDirective {
 }
 
 /// A title as gadget definitions and scans may write it, compared with
-/// spaces for underscores.
+/// MediaWiki's whitespace rules (`_` and runs of spaces are one space).
 pub(crate) fn normalise_title(title: &str) -> String {
-    title.trim().replace('_', " ")
+    offsite_model::clean_title_spaces(title)
 }
 
 /// Keywords, then scheme-sources, then host-sources by host (a wildcard

@@ -12,10 +12,12 @@
 
 mod exposure;
 mod location;
+mod title;
 mod url_parts;
 
 pub use exposure::{ExposureKind, LoadExposure, RankKey, sink_severity};
 pub use location::{LineIndex, Position};
+pub use title::clean_title_spaces;
 pub use url_parts::{DYNAMIC, UrlParts, WIKI_SERVER, split_url};
 
 use serde::{Deserialize, Serialize};

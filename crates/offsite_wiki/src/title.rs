@@ -231,39 +231,7 @@ fn key(name: &str) -> String {
     clean_spaces(name).to_lowercase()
 }
 
-/// `MediaWikiTitleCodec`: runs of `_`, space and Unicode spaces become one
-/// space; bidi marks are dropped; ends are trimmed.
-fn clean_spaces(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut pending_space = false;
-    for c in raw.chars() {
-        match c {
-            // LRM, RLM and the embedding/override marks: stripped by the codec.
-            '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' => {}
-            ' '
-            | '_'
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{180E}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}' => {
-                pending_space = true;
-            }
-            _ => {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.push(c);
-            }
-        }
-    }
-    out
-}
+use offsite_model::clean_title_spaces as clean_spaces;
 
 /// Upper-case the first letter. Where Unicode upper-cases to several letters
 /// (`ß` → `SS`) the letter is kept, as Wikimedia's `$wgOverrideUcfirstCharacters` does.
