@@ -442,8 +442,13 @@ fn report_payloads_are_shown_as_text_and_never_run() {
         .filter_map(|a| a["page"].as_str())
         .collect();
     for t in &titles {
-        // Attribution keys pages the way MediaWiki does: `_` is a space.
-        let t = t.replace('_', " ");
+        // Attribution keys pages the way MediaWiki does: a run of `_` is
+        // one space (`Gadget-<script>__offsite…` → `Gadget-<script> offsite…`).
+        let t = t
+            .split('_')
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         assert!(pages.contains(t.as_str()), "{t:?} not among {pages:#?}");
     }
     let expected = shown_strings(&groups, samples);
