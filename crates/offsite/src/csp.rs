@@ -100,7 +100,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
         let mut gadgets = GadgetPages::new();
         for g in &scan.gadgets {
             for page in &g.pages {
-                gadgets.entry(page.clone()).or_default().push(g.id.clone());
+                gadgets.insert(page, &g.id);
             }
         }
         (scan.report.loads, gadgets)
@@ -145,15 +145,9 @@ fn gadgets_from_titles<'a>(titles: impl IntoIterator<Item = &'a str>) -> GadgetP
         let Some(rest) = title.strip_prefix("MediaWiki:Gadget-") else {
             continue;
         };
-        let name = rest
-            .rsplit_once('.')
-            .map_or(rest, |(name, _)| name)
-            .to_owned();
+        let name = rest.rsplit_once('.').map_or(rest, |(name, _)| name);
         if !name.is_empty() {
-            let entry = gadgets.entry(title.to_owned()).or_default();
-            if !entry.contains(&name) {
-                entry.push(name);
-            }
+            gadgets.insert(title, name);
         }
     }
     gadgets
@@ -714,8 +708,10 @@ mod tests {
         ]);
         assert_eq!(map.len(), 2, "{map:?}");
         assert_eq!(
-            map["MediaWiki:Gadget-HotTools.css"],
-            vec!["HotTools".to_owned()]
+            map.gadgets_of("MediaWiki:Gadget-HotTools.css")
+                .collect::<Vec<_>>(),
+            ["HotTools"]
         );
+        assert_eq!(map.gadgets_of("MediaWiki:Common.js").count(), 0);
     }
 }

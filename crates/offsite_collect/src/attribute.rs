@@ -25,7 +25,7 @@
 //! confidence is shared: divided by the number of pages. Loads from the
 //! report's own wiki are preferred over loads known to be from another.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use offsite_model::{Directive, ReportedLoad, split_url};
 use url::Url;
@@ -64,50 +64,7 @@ const USER_RL_SCRIPTS: &[&str] = &[
     "/cologneblue.js",
 ];
 
-/// Which gadgets a page belongs to: page title (`MediaWiki:Gadget-foo.js`) →
-/// gadget names, from the gadget definitions. May be empty.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GadgetPages {
-    by_page: HashMap<String, BTreeSet<String>>,
-}
-
-impl GadgetPages {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Record that `gadget` includes `page`. Titles compare with `_` and
-    /// space alike.
-    pub fn insert(&mut self, page: &str, gadget: &str) {
-        self.by_page
-            .entry(page_key(page))
-            .or_default()
-            .insert(gadget.trim().to_owned());
-    }
-
-    /// The gadgets that include `page`, sorted.
-    pub fn gadgets_of(&self, page: &str) -> impl Iterator<Item = &str> {
-        self.by_page
-            .get(&page_key(page))
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_page.is_empty()
-    }
-}
-
-impl<P: AsRef<str>, G: AsRef<str>> FromIterator<(P, G)> for GadgetPages {
-    fn from_iter<I: IntoIterator<Item = (P, G)>>(iter: I) -> Self {
-        let mut out = Self::new();
-        for (p, g) in iter {
-            out.insert(p.as_ref(), g.as_ref());
-        }
-        out
-    }
-}
+pub use offsite_model::GadgetPages;
 
 fn page_key(title: &str) -> String {
     offsite_model::clean_title_spaces(title)

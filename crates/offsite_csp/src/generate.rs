@@ -24,8 +24,6 @@
 mod build;
 mod resolve;
 
-use std::collections::BTreeMap;
-
 use offsite_model::{Directive, ReportedLoad, Sink, Source};
 use serde::Serialize;
 
@@ -47,11 +45,8 @@ pub const REPORT_ONLY_HEADER: &str = "Content-Security-Policy-Report-Only";
 /// The header that names `report-to` groups' endpoints.
 pub const REPORTING_ENDPOINTS_HEADER: &str = "Reporting-Endpoints";
 
-/// Gadget membership: full page title (`MediaWiki:Gadget-foo.js`) → the
-/// gadgets that load the page. Spaces and underscores in titles are the same.
-/// A page in no gadget is a site script (`MediaWiki:Common.js`) or a user
-/// script.
-pub type GadgetPages = BTreeMap<String, Vec<String>>;
+/// Gadget membership: page title → the gadgets that load the page.
+pub use offsite_model::GadgetPages;
 
 /// What every policy allows before any load is looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -331,12 +326,6 @@ pub struct GadgetFragment {
 pub struct FragmentDirective {
     pub directive: String,
     pub sources: Vec<SourceExpr>,
-}
-
-/// A title as gadget definitions and scans may write it, compared with
-/// MediaWiki's whitespace rules (`_` and runs of spaces are one space).
-pub(crate) fn normalise_title(title: &str) -> String {
-    offsite_model::clean_title_spaces(title)
 }
 
 /// Keywords, then scheme-sources, then host-sources by host (a wildcard

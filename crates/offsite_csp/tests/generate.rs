@@ -2,6 +2,8 @@
 //! against the loads themselves with the CSP3 matcher.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
+use std::collections::BTreeMap;
+
 use offsite_csp::generate::{
     AllowPattern, Base, ForbiddenOutcome, GadgetPages, GenerateError, GenerateOptions, Generated,
     ReportTo, UnrepresentableReason, generate, merged, per_gadget,
@@ -36,7 +38,13 @@ fn testwiki() -> Wiki {
         .collect();
     Wiki {
         origin: Origin::parse(fixture["origin"].as_str().unwrap()).unwrap(),
-        gadgets: serde_json::from_value(fixture["gadgets"].clone()).unwrap(),
+        gadgets: {
+            let map: BTreeMap<String, Vec<String>> =
+                serde_json::from_value(fixture["gadgets"].clone()).unwrap();
+            map.iter()
+                .flat_map(|(page, names)| names.iter().map(move |n| (page, n)))
+                .collect()
+        },
         default_gadgets: serde_json::from_value(fixture["default_gadgets"].clone()).unwrap(),
         allow,
         loads: fixture["loads"]
@@ -832,8 +840,10 @@ fn merged_header_counts_site_and_user_scripts_and_enabled_gadgets_only() {
     );
     // Underscores in the gadget map are spaces.
     let mut underscored = GadgetPages::new();
-    for (title, names) in &wiki.gadgets {
-        underscored.insert(title.replace(' ', "_"), names.clone());
+    for (title, names) in wiki.gadgets.pages() {
+        for name in names {
+            underscored.insert(&title.replace(' ', "__"), name);
+        }
     }
     let enabled = ["maps".to_owned(), "citations".to_owned()];
     let all = merged(&wiki.loads, &underscored, &enabled, &opts).unwrap();

@@ -17,7 +17,7 @@ mod url_parts;
 
 pub use exposure::{ExposureKind, LoadExposure, RankKey, sink_severity};
 pub use location::{LineIndex, Position};
-pub use title::clean_title_spaces;
+pub use title::{GadgetPages, clean_title_spaces};
 pub use url_parts::{DYNAMIC, UrlParts, WIKI_SERVER, split_url};
 
 use serde::{Deserialize, Serialize};

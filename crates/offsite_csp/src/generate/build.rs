@@ -11,7 +11,7 @@ use super::{
     Base, DirectiveSize, ENFORCE_HEADER, ForbiddenOutcome, FragmentDirective, GadgetFragment,
     GadgetPages, GenerateError, GenerateOptions, Generated, HeaderLine, LoadRef,
     REPORT_ONLY_HEADER, REPORTING_ENDPOINTS_HEADER, ReportTo, SourceNeed, Unrepresentable,
-    UnrepresentableReason, normalise_title, source_sort_key,
+    UnrepresentableReason, source_sort_key,
 };
 use crate::directive::ResourceKind;
 use crate::matching::{Request, Verdict};
@@ -49,10 +49,10 @@ pub fn merged(
     enabled: &[String],
     options: &GenerateOptions,
 ) -> Result<Generated, GenerateError> {
-    let index = GadgetIndex::new(gadgets);
-    let kept = loads.iter().filter(|load| match index.gadgets_of(load) {
-        None => true,
-        Some(names) => names.iter().any(|n| enabled.contains(n)),
+    let kept = loads.iter().filter(|load| {
+        let mut names = gadgets_of(gadgets, load).peekable();
+        // a page in no gadget is a site or user script: always kept
+        names.peek().is_none() || names.any(|n| enabled.iter().any(|e| e == n))
     });
     generate_from(kept, options)
 }
@@ -64,20 +64,16 @@ pub fn per_gadget(
     gadgets: &GadgetPages,
     options: &GenerateOptions,
 ) -> Vec<GadgetFragment> {
-    let index = GadgetIndex::new(gadgets);
     let mut pages: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (title, names) in gadgets {
+    for (title, names) in gadgets.pages() {
         for name in names {
-            pages
-                .entry(name.as_str())
-                .or_default()
-                .insert(title.as_str());
+            pages.entry(name).or_default().insert(title);
         }
     }
     let mut by_gadget: HashMap<&str, Vec<&ReportedLoad>> = HashMap::new();
     for load in loads {
-        for name in index.gadgets_of(load).unwrap_or_default() {
-            by_gadget.entry(name.as_str()).or_default().push(load);
+        for name in gadgets_of(gadgets, load) {
+            by_gadget.entry(name).or_default().push(load);
         }
     }
     pages
@@ -106,25 +102,14 @@ pub fn per_gadget(
         .collect()
 }
 
-/// Normalised page title → gadget names.
-struct GadgetIndex<'a>(HashMap<String, &'a [String]>);
-
-impl<'a> GadgetIndex<'a> {
-    fn new(gadgets: &'a GadgetPages) -> Self {
-        Self(
-            gadgets
-                .iter()
-                .map(|(title, names)| (normalise_title(title), names.as_slice()))
-                .collect(),
-        )
-    }
-
-    /// The gadgets whose page the load is on; `None` for other pages and
-    /// for files.
-    fn gadgets_of(&self, load: &ReportedLoad) -> Option<&'a [String]> {
-        let title = load.source.title.as_deref()?;
-        self.0.get(&normalise_title(title)).copied()
-    }
+/// The gadgets whose page the load is on; none for other pages and for
+/// files.
+fn gadgets_of<'a>(gadgets: &'a GadgetPages, load: &ReportedLoad) -> impl Iterator<Item = &'a str> {
+    load.source
+        .title
+        .as_deref()
+        .into_iter()
+        .flat_map(|title| gadgets.gadgets_of(title))
 }
 
 fn generate_from<'a>(
