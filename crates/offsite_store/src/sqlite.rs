@@ -13,6 +13,7 @@
 //! sqlx (both link the one bundled SQLite; two versions could not be linked
 //! into one binary).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{LazyLock, Mutex};
@@ -23,7 +24,7 @@ use tokio::sync::oneshot;
 
 use crate::codec::{self, Param};
 use crate::write::{Pending, sql};
-use crate::{GroupKey, InsertOutcome, NormalizedReport, StoreError};
+use crate::{GroupKey, InsertOutcome, StoreError};
 
 // The single-row forms of the multi-row statements, built once.
 static GROUP_UPSERT: LazyLock<String> = LazyLock::new(|| sql::GROUPS.single());
@@ -135,40 +136,11 @@ impl rusqlite::ToSql for Param {
     }
 }
 
-/// One group of a batch, owned, for the writer thread.
-pub(crate) struct OwnedPending {
-    key: GroupKey,
-    count: i64,
-    first_ms: i64,
-    last_ms: i64,
-    buckets: Vec<(i64, i64)>,
-    samples: Vec<NormalizedReport>,
-}
-
-/// Copies what the writer thread needs out of the borrowed batch (the
-/// samples only up to the group's bound, which in steady state is none
-/// beyond the first batches).
-pub(crate) fn owned(
-    pending: std::collections::BTreeMap<GroupKey, Pending<'_>>,
-) -> Vec<OwnedPending> {
-    pending
-        .into_iter()
-        .map(|(key, p)| OwnedPending {
-            key,
-            count: p.count,
-            first_ms: p.first_ms,
-            last_ms: p.last_ms,
-            buckets: p.buckets.into_iter().collect(),
-            samples: p.samples.into_iter().cloned().collect(),
-        })
-        .collect()
-}
-
 /// [`crate::Store::insert_batch`] on SQLite: one IMMEDIATE transaction,
 /// groups in key order, a statement per group, bucket and sample.
 pub(crate) fn insert(
     conn: &mut Connection,
-    groups: &[OwnedPending],
+    groups: &BTreeMap<GroupKey, Pending>,
     samples_per_group: i64,
 ) -> Result<InsertOutcome, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -178,13 +150,13 @@ pub(crate) fn insert(
         let mut upsert_bucket = tx.prepare_cached(&BUCKET_UPSERT)?;
         let mut insert_sample = tx.prepare_cached(&SAMPLE_INSERT)?;
         let mut add_kept = tx.prepare_cached(sql::ADD_SAMPLES_KEPT)?;
-        for g in groups {
+        for (key, g) in groups {
             let (id, total, kept): (i64, i64, i64) = upsert_group.query_row(
                 params![
-                    g.key.directive,
-                    g.key.blocked_origin,
-                    g.key.document_host,
-                    g.key.source_file,
+                    key.directive,
+                    key.blocked_origin,
+                    key.document_host,
+                    key.source_file,
                     g.first_ms,
                     g.last_ms,
                     g.count
@@ -192,18 +164,17 @@ pub(crate) fn insert(
                 |row| Ok((row.get(0)?, row.get(5)?, row.get(6)?)),
             )?;
             if total == g.count {
-                outcome.new_groups.push((id, g.key.clone()));
+                outcome.new_groups.push((id, key.clone()));
             }
             for (start, n) in &g.buckets {
                 upsert_bucket.execute(params![id, start, n])?;
             }
-            let room = usize::try_from(samples_per_group.saturating_sub(kept)).unwrap_or(0);
-            let take = room.min(g.samples.len());
-            if take > 0 {
-                for report in &g.samples[..take] {
+            let wanted = g.samples_wanted(samples_per_group, kept);
+            if !wanted.is_empty() {
+                for report in wanted {
                     insert_sample.execute(params_from_iter(codec::sample_params(id, report)))?;
                 }
-                add_kept.execute(params![i64::try_from(take).unwrap_or(i64::MAX), id])?;
+                add_kept.execute(params![i64::try_from(wanted.len()).unwrap_or(i64::MAX), id])?;
             }
         }
     }

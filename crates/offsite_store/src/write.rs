@@ -111,13 +111,23 @@ pub(crate) mod sql {
 const MAX_PARAMS: usize = 4096;
 
 /// One group of a batch, aggregated before it touches the database.
-pub(crate) struct Pending<'a> {
+pub(crate) struct Pending {
     pub count: i64,
     pub first_ms: i64,
     pub last_ms: i64,
     pub buckets: BTreeMap<i64, i64>,
-    /// The group's first reports in this batch, at most `samples_per_group`.
-    pub samples: Vec<&'a NormalizedReport>,
+    /// The group's first reports in this batch, at most `samples_per_group`
+    /// (copies: on SQLite the batch moves to the writer thread, and whether
+    /// the group still wants samples is only known there).
+    pub samples: Vec<NormalizedReport>,
+}
+
+impl Pending {
+    /// The samples to store for a group that holds `kept` of its `bound`.
+    pub(crate) fn samples_wanted(&self, bound: i64, kept: i64) -> &[NormalizedReport] {
+        let room = usize::try_from(bound.saturating_sub(kept)).unwrap_or(0);
+        &self.samples[..room.min(self.samples.len())]
+    }
 }
 
 /// Splits `0..len` into ranges of power-of-two lengths of at most
@@ -164,7 +174,7 @@ impl Store {
             return Ok(InsertOutcome::default());
         }
         let bound = usize::try_from(self.inner.options.samples_per_group).unwrap_or(usize::MAX);
-        let mut pending: BTreeMap<GroupKey, Pending<'_>> = BTreeMap::new();
+        let mut pending: BTreeMap<GroupKey, Pending> = BTreeMap::new();
         for report in reports {
             let key = codec::clean_key(report.group_key());
             let at = report.received_ms;
@@ -180,14 +190,13 @@ impl Store {
             group.last_ms = group.last_ms.max(at);
             *group.buckets.entry(self.bucket_of(at)).or_insert(0) += 1;
             if group.samples.len() < bound {
-                group.samples.push(report);
+                group.samples.push(report.clone());
             }
         }
+        let bound = i64::from(self.inner.options.samples_per_group);
         if let Some(writer) = &self.inner.sqlite {
-            let groups = sqlite::owned(pending);
-            let bound = i64::from(self.inner.options.samples_per_group);
             return writer
-                .call(move |conn| sqlite::insert(conn, &groups, bound))
+                .call(move |conn| sqlite::insert(conn, &pending, bound))
                 .await;
         }
         // PostgreSQL: concurrent collectors lock the same group rows; the
@@ -195,7 +204,7 @@ impl Store {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.try_insert(&pending).await {
+            match self.try_insert(&pending, bound).await {
                 Err(StoreError::Database(e)) if attempt < 4 && is_retryable(&e) => {}
                 other => return other,
             }
@@ -204,11 +213,12 @@ impl Store {
 
     async fn try_insert(
         &self,
-        pending: &BTreeMap<GroupKey, Pending<'_>>,
+        pending: &BTreeMap<GroupKey, Pending>,
+        bound: i64,
     ) -> Result<InsertOutcome, StoreError> {
         let mut tx = self.inner.reader.begin().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let keys: Vec<(&GroupKey, &Pending<'_>)> = pending.iter().collect();
+        let keys: Vec<(&GroupKey, &Pending)> = pending.iter().collect();
 
         // 1. Groups (see [`sql::GROUPS`]).
         let mut ids: HashMap<&GroupKey, (i64, i64)> = HashMap::with_capacity(keys.len());
@@ -276,16 +286,14 @@ impl Store {
         }
 
         // 3. Samples for the groups still below their bound.
-        let bound = i64::from(self.inner.options.samples_per_group);
         let mut samples = Vec::new();
         let mut taken = Vec::new();
         for (key, group) in &keys {
             let (id, kept) = id_of(key)?;
-            let room = usize::try_from(bound.saturating_sub(kept)).unwrap_or(0);
-            let take = room.min(group.samples.len());
-            if take > 0 {
-                samples.extend(group.samples[..take].iter().map(|r| (id, *r)));
-                taken.push((id, take));
+            let wanted = group.samples_wanted(bound, kept);
+            if !wanted.is_empty() {
+                samples.extend(wanted.iter().map(|r| (id, r)));
+                taken.push((id, wanted.len()));
             }
         }
         for range in chunks(samples.len(), sql::SAMPLES.width) {
