@@ -50,6 +50,20 @@ pub enum Exposure {
     EveryReader,
 }
 
+impl Exposure {
+    /// Users who run the page: the count for [`Exposure::Users`] (none when
+    /// it is 0 only because no usage figures were given), 0 for
+    /// [`Exposure::Nobody`], none where nobody counts (every reader,
+    /// logged-in users).
+    pub fn users(&self) -> Option<u64> {
+        match self {
+            Exposure::Users { count, uncounted } => (*count > 0 || !uncounted).then_some(*count),
+            Exposure::Nobody => Some(0),
+            Exposure::EveryReader | Exposure::LoggedIn { .. } => None,
+        }
+    }
+}
+
 /// A gadget's figures from `Special:GadgetUsage`
 /// (`list=querypage&qppage=GadgetUsage`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,14 +251,15 @@ impl From<&Exposure> for LoadExposure {
     /// The exposure alone; [`expose_loads`] adds where it comes from.
     fn from(exposure: &Exposure) -> Self {
         let label = exposure_label(exposure);
+        let users = exposure.users();
         match exposure {
             Exposure::EveryReader => Self::new(ExposureKind::EveryReader, label),
             Exposure::Nobody => Self {
-                users: Some(0),
+                users,
                 ..Self::new(ExposureKind::Nobody, label)
             },
-            Exposure::Users { count, uncounted } => Self {
-                users: (*count > 0 || !uncounted).then_some(*count),
+            Exposure::Users { .. } => Self {
+                users,
                 ..Self::new(ExposureKind::Users, label)
             },
             Exposure::LoggedIn { rights, groups } => Self {

@@ -229,11 +229,7 @@ pub fn inventory(
         let normalized = normalize_title(&page, &english);
         let mut owners = gadget_of.get(&normalized).cloned().unwrap_or_default();
         owners.sort_by(|a, b| b.default.cmp(&a.default).then_with(|| a.id.cmp(&b.id)));
-        let exposed_users = match exposure {
-            Exposure::Users { count, uncounted } => (count > 0 || !uncounted).then_some(count),
-            Exposure::Nobody => Some(0),
-            Exposure::EveryReader | Exposure::LoggedIn { .. } => None,
-        };
+        let exposed_users = exposure.users();
         let row = InventoryRow {
             wiki: load.source.wiki.clone(),
             gadget: owners.first().map(|g| g.id.clone()),
