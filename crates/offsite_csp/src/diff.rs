@@ -279,9 +279,11 @@ pub struct LoadDiff {
 type Group = (usize, Vec<LoadPlace>);
 
 /// Check every load against both policy sets on a page of `origin`. Loads
-/// are grouped by URL and directive; `${wgServer}` at the start of a URL
-/// is the page origin, and a URL starting `${…}//` (the scheme is a run-time
-/// value) is read as protocol-relative.
+/// are grouped by URL and directive and read by [`load_target`], as
+/// `evaluate` reads them: `${wgServer}` at the start of a URL is the page
+/// origin, other `${wg…}` values are paths on it, a URL starting `${…}//`
+/// (the scheme is a run-time value) is protocol-relative, and a same-wiki
+/// page or module load with no URL is checked against the origin.
 pub fn diff_loads(
     old: &[Policy],
     new: &[Policy],
@@ -297,11 +299,7 @@ pub fn diff_loads(
             source: load.source.clone(),
             line: load.line,
         };
-        let resolved = match load.url.as_deref() {
-            None => same_wiki_target(load, origin).ok_or(UnknownReason::NoUrl),
-            Some(url) => concrete_url(url, origin).map(|concrete| (url.to_owned(), concrete)),
-        };
-        match resolved {
+        match load_target(load, origin) {
             Ok((written, concrete)) => {
                 let slot = checked
                     .entry((written, load.directive))
@@ -369,10 +367,7 @@ pub fn diff_loads(
 /// decide it, as `generate` writes them). The label names the load for
 /// reports: the page title, or the module names. `None` for a load that
 /// names neither.
-pub(crate) fn same_wiki_target(load: &ReportedLoad, origin: &Origin) -> Option<(String, String)> {
-    if load.url.is_some() {
-        return None;
-    }
+fn same_wiki_target(load: &ReportedLoad, origin: &Origin) -> Option<(String, String)> {
     let label = match (&load.page, load.modules.is_empty()) {
         (Some(page), _) => page.clone(),
         (None, false) => load.modules.join(","),
@@ -381,11 +376,31 @@ pub(crate) fn same_wiki_target(load: &ReportedLoad, origin: &Origin) -> Option<(
     Some((label, format!("{origin}/")))
 }
 
-/// The URL to check for a scanned URL, or why there is none.
+/// A scanned load as (what to call it: the URL as written, or a same-wiki
+/// load's label; the absolute URL to check), or why it cannot be checked.
+/// `diff_loads` and `evaluate` read loads through this one function.
+pub(crate) fn load_target(
+    load: &ReportedLoad,
+    origin: &Origin,
+) -> Result<(String, String), UnknownReason> {
+    match load.url.as_deref() {
+        None => same_wiki_target(load, origin).ok_or(UnknownReason::NoUrl),
+        Some(url) => concrete_url(url, origin).map(|concrete| (url.to_owned(), concrete)),
+    }
+}
+
+/// The absolute URL to check for a URL as the scan wrote it, or why there
+/// is none. `${wgServer}` is the page origin; other `${wg…}` values
+/// (`${wgScript}`) are paths on it, read as the origin's root since the
+/// path is unknown; `${…}//host/x` (the scheme is a run-time value) is
+/// protocol-relative.
 fn concrete_url(url: &str, origin: &Origin) -> Result<String, UnknownReason> {
     let url = url.trim();
     let url = if let Some(rest) = url.strip_prefix(WIKI_SERVER) {
         format!("{origin}{rest}")
+    } else if url.starts_with("${wg") {
+        let rest = url.find('}').map_or("", |end| &url[end + 1..]);
+        format!("{origin}/{}", rest.trim_start_matches('/'))
     } else if let Some(rest) = url.strip_prefix(DYNAMIC).filter(|r| r.starts_with("//")) {
         rest.to_owned()
     } else {
@@ -394,8 +409,39 @@ fn concrete_url(url: &str, origin: &Origin) -> Result<String, UnknownReason> {
     if url.contains("${") {
         return Err(UnknownReason::DynamicUrl);
     }
-    match origin.base().and_then(|base| base.join(&url).ok()) {
-        Some(_) => Ok(url),
-        None => Err(UnknownReason::InvalidUrl),
+    origin
+        .base()
+        .and_then(|base| base.join(&url).ok())
+        .map(String::from)
+        .ok_or(UnknownReason::InvalidUrl)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_as_scans_write_them() {
+        let origin = Origin::https("en.wikipedia.org");
+        let ok = |u: &str| concrete_url(u, &origin).unwrap_or_else(|e| panic!("{u}: {e:?}"));
+        assert_eq!(ok("${wgServer}/w/x.js"), "https://en.wikipedia.org/w/x.js");
+        assert_eq!(
+            ok("${wgScript}?title=X"),
+            "https://en.wikipedia.org/?title=X"
+        );
+        assert_eq!(
+            ok("${…}//cdn.example.org/a.js"),
+            "https://cdn.example.org/a.js"
+        );
+        assert_eq!(ok("//cdn.example.org/a.js"), "https://cdn.example.org/a.js");
+        assert_eq!(ok("/w/index.php"), "https://en.wikipedia.org/w/index.php");
+        assert_eq!(
+            concrete_url("https://${…}/x.js", &origin),
+            Err(UnknownReason::DynamicUrl)
+        );
+        assert_eq!(
+            concrete_url("https://exa mple.org:99999/", &origin),
+            Err(UnknownReason::InvalidUrl)
+        );
     }
 }

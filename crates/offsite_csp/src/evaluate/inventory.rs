@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use offsite_model::{DYNAMIC, Directive, ReportedLoad, Source, WIKI_SERVER};
+use offsite_model::{Directive, ReportedLoad, Source};
 use serde::Serialize;
 
-use crate::diff::{UnknownReason, same_wiki_target};
+use crate::diff::{UnknownReason, load_target};
 use crate::directive::ResourceKind;
-use crate::matching::{Origin, Request, Verdict};
+use crate::matching::{Request, Verdict};
 use crate::policy::Policy;
 use crate::source::{HostSource, Keyword, SourceExpr};
 
@@ -150,11 +150,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>, loads: &[ReportedLoad]) -> InventoryRepor
     // (policy, directive, source index) → broken loads it explains.
     let mut gaps: BTreeMap<(usize, &'static str, usize), Vec<usize>> = BTreeMap::new();
     for load in loads {
-        let target = match load.url.as_deref() {
-            None => same_wiki_target(load, origin).ok_or(UnknownReason::NoUrl),
-            Some(url) => concrete_url(url, origin).map(|concrete| (url.to_owned(), concrete)),
-        };
-        let (written, url) = match target {
+        let (written, url) = match load_target(load, origin) {
             Ok(target) => target,
             Err(reason) => {
                 report.cannot_tell.push(UndecidedLoad {
@@ -328,33 +324,6 @@ fn apex_gap(
         })
 }
 
-/// The absolute URL to check for a URL as the scan wrote it, or why there
-/// is none. `${wgServer}` is the page origin; other `${wg…}` values
-/// (`${wgScript}`) are paths on it, read as the origin's root since the
-/// path is unknown; `${…}//host/x` (the scheme is a run-time value) is
-/// protocol-relative.
-fn concrete_url(url: &str, origin: &Origin) -> Result<String, UnknownReason> {
-    let url = url.trim();
-    let url = if let Some(rest) = url.strip_prefix(WIKI_SERVER) {
-        format!("{origin}{rest}")
-    } else if url.starts_with("${wg") {
-        let rest = url.find('}').map_or("", |end| &url[end + 1..]);
-        format!("{origin}/{}", rest.trim_start_matches('/'))
-    } else if let Some(rest) = url.strip_prefix(DYNAMIC).filter(|r| r.starts_with("//")) {
-        rest.to_owned()
-    } else {
-        url.to_owned()
-    };
-    if url.contains("${") {
-        return Err(UnknownReason::DynamicUrl);
-    }
-    origin
-        .base()
-        .and_then(|base| base.join(&url).ok())
-        .map(String::from)
-        .ok_or(UnknownReason::InvalidUrl)
-}
-
 /// `enwiki:MediaWiki:Gadget-x.js`, a file path, or `?`.
 pub(crate) fn page_label(source: &Source) -> String {
     match (&source.wiki, &source.title, &source.path) {
@@ -368,31 +337,6 @@ pub(crate) fn page_label(source: &Source) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_as_scans_write_them() {
-        let origin = Origin::https("en.wikipedia.org");
-        let ok = |u: &str| concrete_url(u, &origin).unwrap_or_else(|e| panic!("{u}: {e:?}"));
-        assert_eq!(ok("${wgServer}/w/x.js"), "https://en.wikipedia.org/w/x.js");
-        assert_eq!(
-            ok("${wgScript}?title=X"),
-            "https://en.wikipedia.org/?title=X"
-        );
-        assert_eq!(
-            ok("${…}//cdn.example.org/a.js"),
-            "https://cdn.example.org/a.js"
-        );
-        assert_eq!(ok("//cdn.example.org/a.js"), "https://cdn.example.org/a.js");
-        assert_eq!(ok("/w/index.php"), "https://en.wikipedia.org/w/index.php");
-        assert_eq!(
-            concrete_url("https://${…}/x.js", &origin),
-            Err(UnknownReason::DynamicUrl)
-        );
-        assert_eq!(
-            concrete_url("https://exa mple.org:99999/", &origin),
-            Err(UnknownReason::InvalidUrl)
-        );
-    }
 
     #[test]
     fn breadth_names() {
