@@ -5,45 +5,24 @@
 //! page, each loading from a third party; page titles sort in another
 //! order than their exposure, so a report sorted by title fails.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use assert_cmd::prelude::*;
 use serde_json::Value;
 
-fn offsite() -> Command {
-    let mut cmd = Command::cargo_bin("offsite").expect("binary is built by cargo test");
-    cmd.env("NO_COLOR", "1").env_remove("OFFSITE_CONTACT");
-    cmd
-}
+mod common;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use common::dump::{HEADER, Rev, offsite};
 
-/// One page with one revision, as `Special:Export` writes it.
+/// One page with one revision by Admin.
 fn page(out: &mut String, title: &str, ns: i32, id: u64, model: &str, text: &str) {
-    let format = match model {
-        "javascript" => "text/javascript",
-        "css" => "text/css",
-        _ => "text/x-wiki",
+    let rev = Rev {
+        id: id * 10,
+        user: "Admin",
+        model,
+        text,
     };
-    let _ = write!(
-        out,
-        "  <page>\n    <title>{}</title>\n    <ns>{ns}</ns>\n    <id>{id}</id>\n    \
-         <revision>\n      <id>{}</id>\n      <timestamp>2026-01-02T10:00:00Z</timestamp>\n      \
-         <contributor>\n        <username>Admin</username>\n        <id>1</id>\n      </contributor>\n      \
-         <model>{model}</model>\n      <format>{format}</format>\n      \
-         <text bytes=\"{}\" xml:space=\"preserve\">{}</text>\n    </revision>\n  </page>\n",
-        escape(title),
-        id * 10,
-        text.len(),
-        escape(text)
-    );
+    out.push_str(&common::dump::page(title, ns, id, &[rev]));
 }
 
 const DEFINITIONS: &str = "== tools ==\n\
@@ -100,22 +79,7 @@ const EXPECTED: [(&str, &str, &str, &str, Option<u64>); 6] = [
 ];
 
 fn write_dump(dir: &Path) -> PathBuf {
-    let mut xml = String::from(
-        r#"<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">
-  <siteinfo>
-    <sitename>Test Wiki</sitename>
-    <dbname>testwiki</dbname>
-    <base>https://test.example.org/wiki/Main_Page</base>
-    <generator>MediaWiki 1.39.17</generator>
-    <case>first-letter</case>
-    <namespaces>
-      <namespace key="0" case="first-letter" />
-      <namespace key="2" case="first-letter">User</namespace>
-      <namespace key="8" case="first-letter">MediaWiki</namespace>
-    </namespaces>
-  </siteinfo>
-"#,
-    );
+    let mut xml = String::from(HEADER);
     let x = &mut xml;
     // Alphabetical by title here, which is not the order of exposure.
     page(

@@ -1,8 +1,11 @@
 //! Helpers shared by the tests that run `offsite serve`: start it on a free
 //! port and wait for its address, kill it, and plain HTTP/1.1 requests over
-//! `TcpStream` (no client crate).
+//! `TcpStream` (no client crate). `dump`: hand-written XML dumps for the
+//! tests that scan them.
 #![allow(dead_code, reason = "each test binary uses a part")]
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+pub mod dump;
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
