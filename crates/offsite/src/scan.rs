@@ -103,6 +103,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
+        .stack_size(offsite_detect::ANALYSIS_STACK_SIZE)
         .build()
         .context("could not start worker threads")
 }

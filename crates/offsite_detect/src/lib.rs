@@ -11,6 +11,15 @@
 //! What it does not do: decide tiers (see `offsite_classify`) or whether a
 //! load is allowed (see `offsite_rules`).
 
+/// Stack each thread that runs [`detect`] should have, in bytes.
+///
+/// oxc's parser and the analysis walk recurse once per nesting level of the
+/// code; deeply nested pages (thousands of brackets, long `else if` chains)
+/// need far more than the 2 MiB a Rust thread gets by default. Callers run
+/// analysis on threads built with this size (rayon's `stack_size`); the
+/// memory is reserved, not committed, so idle depth costs nothing.
+pub const ANALYSIS_STACK_SIZE: usize = 256 * 1024 * 1024;
+
 pub mod css;
 pub mod html;
 pub mod js;
