@@ -90,6 +90,7 @@ fn run_detector() -> Vec<Load> {
             tier: str_field(l, "tier").unwrap_or_default(),
             consent: str_field(l, "consent"),
             consent_kind: str_field(l, "consent_kind"),
+            host_line: None,
         })
         .collect()
 }
@@ -148,6 +149,7 @@ fn matching_pairs_equal_keys_once() {
         tier: tier.into(),
         consent: None,
         consent_kind: None,
+        host_line: None,
     };
     let labels = [
         load(1, Some("x.example.com"), "third-party"),
