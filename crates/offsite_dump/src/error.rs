@@ -80,6 +80,22 @@ pub enum DumpError {
         message: String,
     },
 
+    /// A wanted page with a revision whose text is above
+    /// [`crate::DumpOptions::max_text_bytes`]: the text was streamed past,
+    /// never buffered, and the page is skipped; reading goes on.
+    #[error(
+        "{path}: page {title:?} (page id {page_id}) at {at}: revision {revision} has {bytes} bytes of text as written in the dump, above the limit of {limit}; the page is skipped"
+    )]
+    PageTooLarge {
+        path: PathBuf,
+        title: String,
+        page_id: u64,
+        revision: u64,
+        at: Position,
+        bytes: u64,
+        limit: u64,
+    },
+
     #[error("{path}: multistream index line {line}: {message}")]
     Index {
         path: PathBuf,
@@ -96,8 +112,19 @@ impl DumpError {
             | Self::Decompress { at, .. }
             | Self::Xml { at, .. }
             | Self::Truncated { at, .. }
-            | Self::BadPage { at, .. } => Some(*at),
+            | Self::BadPage { at, .. }
+            | Self::PageTooLarge { at, .. } => Some(*at),
             Self::Io { .. } | Self::UnsupportedVersion { .. } | Self::Index { .. } => None,
         }
+    }
+
+    /// True when part of the dump could not be read (I/O, damaged or
+    /// truncated compressed data, broken XML, a dump that is not one): the
+    /// scan is incomplete and a caller should fail (offsite exits 2).
+    /// False for one page skipped whole while reading went on
+    /// ([`Self::BadPage`], [`Self::PageTooLarge`]): a caller reports it
+    /// and carries on.
+    pub fn is_damage(&self) -> bool {
+        !matches!(self, Self::BadPage { .. } | Self::PageTooLarge { .. })
     }
 }

@@ -72,7 +72,8 @@ pub use error::{DumpError, Position};
 pub use external::find_program;
 pub use source::Compression;
 pub use types::{
-    DumpOptions, DumpPage, DumpSummary, PageHeader, Revision, SiteInfo, Wanted, default_wanted,
+    DEFAULT_MAX_TEXT_BYTES, DumpOptions, DumpPage, DumpSummary, PageHeader, Revision, SiteInfo,
+    Wanted, default_wanted,
 };
 
 use parse::Parser;
@@ -121,6 +122,13 @@ impl Dump {
     pub fn summary(&self) -> DumpSummary {
         let stats = &self.parser.stats;
         let chunks = self.parser.chunks();
+        let mut warnings = self.warnings.clone();
+        // Unexpected structure is said, never skipped in silence.
+        for ((inside, name), (count, title)) in &stats.unexpected {
+            warnings.push(format!(
+                "{count} unexpected <{name}> element(s) in a <{inside}>, first in page {title:?}; skipped"
+            ));
+        }
         DumpSummary {
             export_version: self.export_version.clone(),
             compression: self.compression.name(),
@@ -132,7 +140,7 @@ impl Dump {
             decompressed_bytes: chunks.delivered,
             errors: stats.errors,
             partial: stats.first_error.clone(),
-            warnings: self.warnings.clone(),
+            warnings,
         }
     }
 }
@@ -215,6 +223,7 @@ fn open_input(
         compression,
         Arc::clone(&options.wanted),
         segmented,
+        options.max_text_bytes,
     );
     let header = parser.read_header()?;
     warnings.extend(header.warnings);
@@ -237,6 +246,8 @@ pub fn fuzz_one(bytes: &[u8]) {
             index: None,
             wanted: Arc::new(|_: &PageHeader, _: Option<&str>| true),
             external_bzip2: None,
+            // Small enough that fuzz inputs reach the skipping path.
+            max_text_bytes: 64,
         };
         if let Ok(dump) = open_bytes(bytes.to_vec(), "fuzz-input", &options) {
             // Bounded: every item consumes input or ends the iteration.

@@ -15,9 +15,11 @@ use crate::error::{DumpError, Position};
 use crate::source::{ChunkReader, Compression};
 use crate::types::{DumpPage, SiteInfo, Wanted};
 
-/// `<text bytes=…>` is a hint for the allocation, capped so a hostile dump
-/// cannot reserve gigabytes up front.
-const MAX_TEXT_RESERVE: usize = 16 << 20;
+/// The longest single value (title, comment, user name, siteinfo field)
+/// kept. MediaWiki's own limits are far lower (255 bytes for a title, 1,000
+/// characters for a comment); anything longer is a damaged or hostile dump,
+/// and is streamed past instead of buffered.
+const MAX_VALUE_BYTES: u64 = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tag {
@@ -150,6 +152,11 @@ fn attrs_of(tag: Tag, e: &BytesStart<'_>) -> Attrs {
             extra: attr(e, "key"),
             ..Attrs::default()
         },
+        // The name, for the warning about an element offsite does not know.
+        Tag::Other => Attrs {
+            extra: Some(e.local_name().as_ref().to_owned()),
+            ..Attrs::default()
+        },
         _ => Attrs::default(),
     }
 }
@@ -163,6 +170,9 @@ pub(crate) struct Stats {
     pub errors: u64,
     pub first_error: Option<String>,
     pub saw_end: bool,
+    /// Elements not read, by (parent, name): how often, and the first
+    /// page they were met in.
+    pub unexpected: std::collections::BTreeMap<(&'static str, String), (u64, String)>,
 }
 
 pub(crate) struct Parser {
@@ -179,6 +189,12 @@ pub(crate) struct Parser {
     can_resync: bool,
     /// The header loop met a `<page>` (no siteinfo) and left it to us.
     pending_page: bool,
+    /// See [`crate::DumpOptions::max_text_bytes`].
+    max_text_bytes: u64,
+    /// Set by [`Parser::read_string`] when a value was above
+    /// [`MAX_VALUE_BYTES`] (and returned empty): its length, for the page's
+    /// problem.
+    value_overflow: Option<u64>,
     done: bool,
     pub stats: Stats,
 }
@@ -204,6 +220,7 @@ impl Parser {
         compression: Compression,
         wanted: Wanted,
         can_resync: bool,
+        max_text_bytes: u64,
     ) -> Self {
         Self {
             reader: new_reader(chunks),
@@ -215,6 +232,8 @@ impl Parser {
             wanted,
             can_resync,
             pending_page: false,
+            max_text_bytes,
+            value_overflow: None,
             done: false,
             stats: Stats::default(),
         }
@@ -386,10 +405,16 @@ impl Parser {
         }
     }
 
+    /// The text of a value element; empty, with `value_overflow` set, when
+    /// it is longer than [`MAX_VALUE_BYTES`].
     fn read_string(&mut self) -> Result<String, DumpError> {
-        let mut s = String::new();
-        self.read_text(Some(&mut s))?;
-        Ok(s)
+        match self.read_bounded(MAX_VALUE_BYTES, 0)? {
+            text::Bounded::Text(s) => Ok(s),
+            text::Bounded::TooLarge { bytes } => {
+                self.value_overflow = Some(bytes);
+                Ok(String::new())
+            }
+        }
     }
 
     /// Skips the element just opened, reading but not keeping its content.
@@ -589,7 +614,7 @@ impl Parser {
         }
         match &error {
             // The page was read to its end tag: carry on.
-            DumpError::BadPage { .. } => {}
+            DumpError::BadPage { .. } | DumpError::PageTooLarge { .. } => {}
             DumpError::Decompress { .. } | DumpError::Xml { .. } if self.can_resync => {
                 let is_xml = matches!(error, DumpError::Xml { .. });
                 let old = std::mem::replace(&mut self.reader, new_reader(ChunkReader::empty()));
@@ -610,3 +635,4 @@ impl Parser {
 }
 
 mod page;
+mod text;
