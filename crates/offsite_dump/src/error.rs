@@ -46,7 +46,7 @@ pub enum DumpError {
     },
 
     #[error(
-        "{path}: unsupported export version {version:?} (offsite reads 0.10 and 0.11, and tries later 0.x versions)"
+        "{path}: unsupported export version {version:?} (offsite reads 0.8 to 0.11, and tries later 0.x versions)"
     )]
     UnsupportedVersion { path: PathBuf, version: String },
 

@@ -37,10 +37,26 @@
 //!
 //! # Export versions
 //!
-//! 0.10 and 0.11 are read. A later 0.x is read as 0.11 with a warning in
-//! the summary; a dump that declares no version is read as 0.11 with a
-//! warning; anything older than 0.10 (no `<model>`) or not `0.x` is
-//! rejected with [`DumpError::UnsupportedVersion`].
+//! 0.8 to 0.11 are read, whichever order a revision's elements come in
+//! (0.8 and 0.9 write `<model>` after `<text>`: such a text is read within
+//! the limit and kept or dropped at the end of its revision). A later 0.x
+//! is read as 0.11 with a warning in the summary; a dump that declares no
+//! version is read as 0.11 with a warning; anything older than 0.8 (no
+//! `<model>`) or not `0.x` is rejected with
+//! [`DumpError::UnsupportedVersion`]. An element offsite does not know
+//! inside a page or revision is skipped and counted in the summary's
+//! warnings.
+//!
+//! # Limits
+//!
+//! Text is read straight from the decoded data, never through the XML
+//! reader's event buffer. A wanted revision whose text is above
+//! [`DumpOptions::max_text_bytes`] (default [`DEFAULT_MAX_TEXT_BYTES`],
+//! 16 MiB) is streamed past, and its page is an
+//! [`DumpError::PageTooLarge`] item naming the title, page id, revision
+//! and offset; reading goes on. Any other value (title, comment, user)
+//! above 1 MiB makes its page a [`DumpError::BadPage`]. Memory is then
+//! bounded by the limit times the revisions kept of one page.
 //!
 //! # Errors
 //!

@@ -517,7 +517,9 @@ impl Parser {
             _ => return Err(unsupported()),
         };
         match minor {
-            10 | 11 => Ok((version, Vec::new())),
+            // 0.8 introduced <model>; 0.8 and 0.9 write it after <text>,
+            // which the page machine reads (see parse_revision).
+            8..=11 => Ok((version, Vec::new())),
             12.. => {
                 let warning = format!("export version {version} is newer than 0.11; read as 0.11");
                 Ok((version, vec![warning]))

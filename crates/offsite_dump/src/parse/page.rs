@@ -58,6 +58,15 @@ impl Parser {
                     self.skip_element()?;
                 }
                 Step::Empty(Tag::Redirect, attrs) => header.redirect = attrs.value,
+                Step::Empty(Tag::Other, attrs) => {
+                    self.note_unexpected(
+                        Tag::Other,
+                        &attrs,
+                        "page",
+                        IGNORED_IN_PAGE,
+                        &header.title,
+                    );
+                }
                 Step::Start(Tag::Revision, _) => {
                     self.stats.revisions_seen += 1;
                     let (revision, text_bytes) =
@@ -158,6 +167,13 @@ impl Parser {
                     self.skip_element()?;
                 }
                 Step::Empty(Tag::Minor, _) => rev.minor = true,
+                Step::Empty(Tag::Other, attrs) => self.note_unexpected(
+                    Tag::Other,
+                    &attrs,
+                    "revision",
+                    IGNORED_IN_REVISION,
+                    &header.title,
+                ),
                 Step::Start(Tag::Text, attrs) => {
                     rev.text_deleted = attrs.deleted;
                     // Export 0.10 and later write <model> before <text>;
