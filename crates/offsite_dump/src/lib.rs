@@ -74,6 +74,7 @@
 //! This crate does not analyse pages, fetch dumps, or follow the index for
 //! random access.
 
+mod bz2block;
 mod error;
 mod external;
 mod multistream;
