@@ -296,7 +296,16 @@ impl Parser {
         }
     }
 
+    /// The next event inside the root: text where no value is read is
+    /// dropped unseen (see [`Parser::drop_text`]).
     fn step(&mut self) -> Result<Step, DumpError> {
+        self.drop_text()?;
+        self.step_with_text()
+    }
+
+    /// The next event, text included (before the root, text means the
+    /// file is not a dump).
+    fn step_with_text(&mut self) -> Result<Step, DumpError> {
         self.buf.clear();
         let step = match self.reader.read_event_into(&mut self.buf) {
             Ok(Event::Start(e)) => {
@@ -440,7 +449,7 @@ impl Parser {
             detail: detail.to_owned(),
         };
         let (version, warnings) = loop {
-            let step = match self.step() {
+            let step = match self.step_with_text() {
                 Ok(step) => step,
                 // Before the root element an XML error means "not XML".
                 Err(DumpError::Xml { at, message, .. }) => {

@@ -141,3 +141,44 @@ fn a_wanted_page_above_the_limit_is_skipped_without_buffering() {
         "peak grew {peak} bytes skipping a 64 MiB page"
     );
 }
+
+/// Text where no value is read (an extra 0.11 slot in `<content>`, which
+/// is skipped whole, or stray text in a page) is dropped unseen too.
+#[test]
+fn text_inside_skipped_elements_is_never_buffered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slot.xml");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    file.write_all(common::header("0.11").as_bytes()).unwrap();
+    let page = common::page(
+        "MediaWiki:Gadget-a.js",
+        8,
+        1,
+        None,
+        &[common::Rev::simple(1, "javascript", "var a;")],
+    );
+    let (head, tail) = page.split_once("</revision>").unwrap();
+    file.write_all(head.as_bytes()).unwrap();
+    file.write_all(b"<content><role>mediainfo</role><text xml:space=\"preserve\">")
+        .unwrap();
+    let piece = "x".repeat(1 << 20);
+    for _ in 0..HUGE >> 20 {
+        file.write_all(piece.as_bytes()).unwrap();
+    }
+    file.write_all(b"</text></content>").unwrap();
+    for _ in 0..HUGE >> 20 {
+        file.write_all(piece.as_bytes()).unwrap();
+    }
+    file.write_all(b"</revision>").unwrap();
+    file.write_all(tail.as_bytes()).unwrap();
+    file.write_all(common::FOOTER.as_bytes()).unwrap();
+    drop(file);
+
+    let (peak, titles, errors) = peak_while_reading(&path, false, DEFAULT_MAX_TEXT_BYTES);
+    assert_eq!(titles, ["MediaWiki:Gadget-a.js"]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        peak < 24 << 20,
+        "peak grew {peak} bytes skipping 128 MiB of slot and stray text"
+    );
+}

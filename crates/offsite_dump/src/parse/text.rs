@@ -70,6 +70,33 @@ impl Parser {
     }
 }
 
+impl Parser {
+    /// Drops text between tags (up to the next `<`) before the reader sees
+    /// it, so text where no value is read (inside a skipped element, or
+    /// stray text in a page) is never buffered either, however long.
+    pub(super) fn drop_text(&mut self) -> Result<(), DumpError> {
+        loop {
+            let chunks = self.reader.get_mut();
+            let available = match chunks.fill_buf() {
+                Ok(available) => available,
+                Err(e) => return Err(self.convert(&quick_xml::Error::Io(std::sync::Arc::new(e)))),
+            };
+            if available.is_empty() {
+                return Ok(());
+            }
+            let (amount, found) = match memchr::memchr(b'<', available) {
+                Some(i) => (i, true),
+                None => (available.len(), false),
+            };
+            chunks.consume(amount);
+            self.skipped += amount as u64;
+            if found {
+                return Ok(());
+            }
+        }
+    }
+}
+
 /// Appends `raw` (element content as written, no `<` in it) decoded:
 /// entities resolved, line ends normalised as XML 1.0 requires
 /// (<https://www.w3.org/TR/xml/#sec-line-ends>), invalid UTF-8 replaced.
