@@ -69,7 +69,13 @@
 //! summary's `partial` says what happened, and iteration ends, except in a
 //! parallel multistream, where reading resumes at the next stream. A page
 //! with a bad value (`<ns>x</ns>`) is an [`DumpError::BadPage`] item and
-//! reading goes on. Nothing panics on any input ([`fuzz_one`]).
+//! reading goes on, and so is a [`DumpError::PageTooLarge`] one;
+//! [`DumpError::is_damage`] tells those (one page skipped) from damage
+//! (the dump could not be read to its end). A bzip2 decode failure names
+//! the damaged block (its compressed byte and bit) and whether it fails its
+//! CRC, cannot be decoded or is cut off; since bzip2 hands out a block's
+//! data before checking its CRC, an XML error followed by such a failure
+//! is reported as the failure. Nothing panics on any input ([`fuzz_one`]).
 //!
 //! This crate does not analyse pages, fetch dumps, or follow the index for
 //! random access.
