@@ -8,9 +8,10 @@ use std::path::PathBuf;
 ///
 /// `decompressed` counts bytes of XML read so far (the XML parser's view);
 /// `stream` is the compressed offset of the bzip2 stream being decoded when
-/// the file is read as a parallel multistream, otherwise the number of
-/// compressed bytes read from the file so far (the decoder reads ahead, so it
-/// is an upper bound).
+/// the file is read as a parallel multistream, otherwise the start of the
+/// damaged bzip2 block when one was found, otherwise the number of
+/// compressed bytes read from the file so far (the decoder reads ahead, so
+/// it is an upper bound).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Position {
     pub decompressed: u64,
