@@ -148,8 +148,11 @@ impl Dump {
         let mut warnings = self.warnings.clone();
         // Unexpected structure is said, never skipped in silence.
         for ((inside, name), (count, title)) in &stats.unexpected {
+            let first = title
+                .as_ref()
+                .map_or_else(String::new, |t| format!(", first in page {t:?}"));
             warnings.push(format!(
-                "{count} unexpected <{name}> element(s) in a <{inside}>, first in page {title:?}; skipped"
+                "{count} unexpected <{name}> element(s) in a <{inside}>{first}; skipped"
             ));
         }
         DumpSummary {

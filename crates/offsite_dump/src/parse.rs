@@ -172,7 +172,7 @@ pub(crate) struct Stats {
     pub saw_end: bool,
     /// Elements not read, by (parent, name): how often, and the first
     /// page they were met in.
-    pub unexpected: std::collections::BTreeMap<(&'static str, String), (u64, String)>,
+    pub unexpected: std::collections::BTreeMap<(&'static str, String), (u64, Option<String>)>,
 }
 
 pub(crate) struct Parser {
@@ -594,10 +594,14 @@ impl Parser {
                 Ok(Step::End(Tag::Mediawiki) | Step::Empty(Tag::Mediawiki, _)) => {
                     self.stats.saw_end = true;
                 }
-                Ok(Step::Start(..)) => {
+                Ok(Step::Start(tag, attrs)) => {
+                    self.note_unexpected(tag, &attrs, "mediawiki", &[], None);
                     if let Err(e) = self.skip_element() {
                         return Some(Err(self.fail(e)));
                     }
+                }
+                Ok(Step::Empty(tag @ Tag::Other, attrs)) => {
+                    self.note_unexpected(tag, &attrs, "mediawiki", &[], None);
                 }
                 Ok(Step::Eof) => {
                     self.done = true;

@@ -104,11 +104,14 @@ fn unknown_elements_in_a_page_or_revision_are_counted_in_the_warnings() {
         "<restrictions>edit=sysop</restrictions><revision>",
         1,
     );
-    let (got, summary) = read(&common::document("0.11", &[page]));
+    let logitem = "  <logitem><id>1</id></logitem>\n  <upload/>\n".to_owned();
+    let (got, summary) = read(&common::document("0.11", &[page, logitem]));
     assert_eq!(got.len(), 1);
     assert_eq!(
         summary.warnings,
         [
+            "1 unexpected <logitem> element(s) in a <mediawiki>; skipped",
+            "1 unexpected <upload> element(s) in a <mediawiki>; skipped",
             r#"1 unexpected <flagged> element(s) in a <page>, first in page "MediaWiki:Gadget-a.js"; skipped"#,
             r#"2 unexpected <review> element(s) in a <revision>, first in page "MediaWiki:Gadget-a.js"; skipped"#,
         ]

@@ -64,7 +64,7 @@ impl Parser {
                         &attrs,
                         "page",
                         IGNORED_IN_PAGE,
-                        &header.title,
+                        Some(&header.title),
                     );
                 }
                 Step::Start(Tag::Revision, _) => {
@@ -82,7 +82,7 @@ impl Parser {
                     }
                 }
                 Step::Start(tag, attrs) => {
-                    self.note_unexpected(tag, &attrs, "page", IGNORED_IN_PAGE, &header.title);
+                    self.note_unexpected(tag, &attrs, "page", IGNORED_IN_PAGE, Some(&header.title));
                     self.skip_element()?;
                 }
                 Step::End(_) => break,
@@ -172,7 +172,7 @@ impl Parser {
                     &attrs,
                     "revision",
                     IGNORED_IN_REVISION,
-                    &header.title,
+                    Some(&header.title),
                 ),
                 Step::Start(Tag::Text, attrs) => {
                     rev.text_deleted = attrs.deleted;
@@ -211,7 +211,7 @@ impl Parser {
                         &attrs,
                         "revision",
                         IGNORED_IN_REVISION,
-                        &header.title,
+                        Some(&header.title),
                     );
                     self.skip_element()?;
                 }
@@ -233,14 +233,15 @@ impl Parser {
     }
 
     /// Counts an element the machine does not read, unless the export
-    /// schema has it and offsite needs nothing from it.
-    fn note_unexpected(
+    /// schema has it and offsite needs nothing from it; `title` is the page
+    /// it is in, if any.
+    pub(super) fn note_unexpected(
         &mut self,
         tag: Tag,
         attrs: &Attrs,
         inside: &'static str,
         ignored: &[&str],
-        title: &str,
+        title: Option<&str>,
     ) {
         let name = match (tag, &attrs.extra) {
             (Tag::Other, Some(name)) if !ignored.contains(&name.as_str()) => name.clone(),
@@ -252,7 +253,7 @@ impl Parser {
             .stats
             .unexpected
             .entry((inside, name))
-            .or_insert_with(|| (0, title.to_owned()));
+            .or_insert_with(|| (0, title.map(str::to_owned)));
         entry.0 += 1;
     }
 
