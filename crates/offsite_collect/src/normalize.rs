@@ -164,10 +164,15 @@ pub(crate) fn blocked(raw: &str, document: Option<&Url>) -> Blocked {
 
 /// The effective directive.
 ///
-/// - `effective-directive` when sent; otherwise the first token of
+/// - `effective-directive` when sent and a real directive (one of
+///   [`offsite_csp::KNOWN_DIRECTIVES`]); otherwise the first token of
 ///   `violated-directive` (Firefox may omit the effective directive, and
 ///   older browsers send the whole directive there:
-///   `script-src 'self' https://a.example`).
+///   `script-src 'self' https://a.example`), if that is one. A junk name
+///   is never stored: Sentry's relay falls back the same way
+///   (`relay-event-schema` `security_report.rs`, "script-src fallback").
+///   When neither names a directive, the first non-empty name is kept, so
+///   the report is still grouped (rather than lost).
 /// - A URL blocked under `script-src` / `style-src` is grouped as
 ///   `script-src-elem` / `style-src-elem`: since CSP3 split the directives,
 ///   Chromium reports element loads as `-elem`, and a URL can only be
@@ -176,11 +181,14 @@ pub(crate) fn blocked(raw: &str, document: Option<&Url>) -> Blocked {
 ///   what the browser said, since there `script-src` and `-elem` / `-attr`
 ///   differ in meaning.
 fn directive(effective: Option<&str>, violated: Option<&str>, blocked: &Blocked) -> String {
-    let name = effective
-        .map(privacy::directive_name)
-        .filter(|d| !d.is_empty())
-        .or_else(|| violated.map(privacy::directive_name))
-        .unwrap_or_default();
+    let effective = effective.map(privacy::directive_name).unwrap_or_default();
+    let violated = violated.map(privacy::directive_name).unwrap_or_default();
+    let known = |name: &String| offsite_csp::known_directive(name).is_some();
+    let name = if known(&effective) || (!known(&violated) && !effective.is_empty()) {
+        effective
+    } else {
+        violated
+    };
     match (name.as_str(), blocked) {
         ("script-src", Blocked::Url(_)) => "script-src-elem".to_owned(),
         ("style-src", Blocked::Url(_)) => "style-src-elem".to_owned(),
@@ -325,5 +333,32 @@ mod tests {
         assert_eq!(r.directive, "", "`7` is not a directive name");
         assert_eq!(r.line, None);
         assert_eq!(r.disposition, Disposition::Enforce);
+    }
+
+    /// Issue 15 (relay's "script-src fallback" cases): a report whose
+    /// `effective-directive` is not a directive was stored under that junk
+    /// name instead of falling back to `violated-directive`.
+    #[test]
+    fn junk_effective_directive_falls_back_to_violated_directive() {
+        let r = norm(&json!({
+            "blocked-uri": "eval",
+            "effective-directive": "not-a-directive",
+            "violated-directive": "script-src 'unsafe-inline'",
+        }));
+        assert_eq!(r.directive, "script-src");
+        // A real effective directive still wins over violated-directive.
+        let r = norm(&json!({
+            "blocked-uri": "eval",
+            "effective-directive": "worker-src",
+            "violated-directive": "script-src",
+        }));
+        assert_eq!(r.directive, "worker-src");
+        // Neither is a directive: the report is kept, under the name sent.
+        let r = norm(&json!({
+            "blocked-uri": "eval",
+            "effective-directive": "not-a-directive",
+            "violated-directive": "also-not",
+        }));
+        assert_eq!(r.directive, "not-a-directive");
     }
 }

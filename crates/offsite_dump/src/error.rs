@@ -8,9 +8,10 @@ use std::path::PathBuf;
 ///
 /// `decompressed` counts bytes of XML read so far (the XML parser's view);
 /// `stream` is the compressed offset of the bzip2 stream being decoded when
-/// the file is read as a parallel multistream, otherwise the number of
-/// compressed bytes read from the file so far (the decoder reads ahead, so it
-/// is an upper bound).
+/// the file is read as a parallel multistream, otherwise the start of the
+/// damaged bzip2 block when one was found, otherwise the number of
+/// compressed bytes read from the file so far (the decoder reads ahead, so
+/// it is an upper bound).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Position {
     pub decompressed: u64,
@@ -46,7 +47,7 @@ pub enum DumpError {
     },
 
     #[error(
-        "{path}: unsupported export version {version:?} (offsite reads 0.10 and 0.11, and tries later 0.x versions)"
+        "{path}: unsupported export version {version:?} (offsite reads 0.8 to 0.11, and tries later 0.x versions)"
     )]
     UnsupportedVersion { path: PathBuf, version: String },
 
@@ -80,6 +81,22 @@ pub enum DumpError {
         message: String,
     },
 
+    /// A wanted page with a revision whose text is above
+    /// [`crate::DumpOptions::max_text_bytes`]: the text was streamed past,
+    /// never buffered, and the page is skipped; reading goes on.
+    #[error(
+        "{path}: page {title:?} (page id {page_id}) at {at}: revision {revision} has {bytes} bytes of text as written in the dump, above the limit of {limit}; the page is skipped"
+    )]
+    PageTooLarge {
+        path: PathBuf,
+        title: String,
+        page_id: u64,
+        revision: u64,
+        at: Position,
+        bytes: u64,
+        limit: u64,
+    },
+
     #[error("{path}: multistream index line {line}: {message}")]
     Index {
         path: PathBuf,
@@ -96,8 +113,19 @@ impl DumpError {
             | Self::Decompress { at, .. }
             | Self::Xml { at, .. }
             | Self::Truncated { at, .. }
-            | Self::BadPage { at, .. } => Some(*at),
+            | Self::BadPage { at, .. }
+            | Self::PageTooLarge { at, .. } => Some(*at),
             Self::Io { .. } | Self::UnsupportedVersion { .. } | Self::Index { .. } => None,
         }
+    }
+
+    /// True when part of the dump could not be read (I/O, damaged or
+    /// truncated compressed data, broken XML, a dump that is not one): the
+    /// scan is incomplete and a caller should fail (offsite exits 2).
+    /// False for one page skipped whole while reading went on
+    /// ([`Self::BadPage`], [`Self::PageTooLarge`]): a caller reports it
+    /// and carries on.
+    pub fn is_damage(&self) -> bool {
+        !matches!(self, Self::BadPage { .. } | Self::PageTooLarge { .. })
     }
 }

@@ -37,10 +37,26 @@
 //!
 //! # Export versions
 //!
-//! 0.10 and 0.11 are read. A later 0.x is read as 0.11 with a warning in
-//! the summary; a dump that declares no version is read as 0.11 with a
-//! warning; anything older than 0.10 (no `<model>`) or not `0.x` is
-//! rejected with [`DumpError::UnsupportedVersion`].
+//! 0.8 to 0.11 are read, whichever order a revision's elements come in
+//! (0.8 and 0.9 write `<model>` after `<text>`: such a text is read within
+//! the limit and kept or dropped at the end of its revision). A later 0.x
+//! is read as 0.11 with a warning in the summary; a dump that declares no
+//! version is read as 0.11 with a warning; anything older than 0.8 (no
+//! `<model>`) or not `0.x` is rejected with
+//! [`DumpError::UnsupportedVersion`]. An element offsite does not know
+//! inside a page or revision is skipped and counted in the summary's
+//! warnings.
+//!
+//! # Limits
+//!
+//! Text is read straight from the decoded data, never through the XML
+//! reader's event buffer. A wanted revision whose text is above
+//! [`DumpOptions::max_text_bytes`] (default [`DEFAULT_MAX_TEXT_BYTES`],
+//! 16 MiB) is streamed past, and its page is an
+//! [`DumpError::PageTooLarge`] item naming the title, page id, revision
+//! and offset; reading goes on. Any other value (title, comment, user)
+//! above 1 MiB makes its page a [`DumpError::BadPage`]. Memory is then
+//! bounded by the limit times the revisions kept of one page.
 //!
 //! # Errors
 //!
@@ -53,11 +69,18 @@
 //! summary's `partial` says what happened, and iteration ends, except in a
 //! parallel multistream, where reading resumes at the next stream. A page
 //! with a bad value (`<ns>x</ns>`) is an [`DumpError::BadPage`] item and
-//! reading goes on. Nothing panics on any input ([`fuzz_one`]).
+//! reading goes on, and so is a [`DumpError::PageTooLarge`] one;
+//! [`DumpError::is_damage`] tells those (one page skipped) from damage
+//! (the dump could not be read to its end). A bzip2 decode failure names
+//! the damaged block (its compressed byte and bit) and whether it fails its
+//! CRC, cannot be decoded or is cut off; since bzip2 hands out a block's
+//! data before checking its CRC, an XML error followed by such a failure
+//! is reported as the failure. Nothing panics on any input ([`fuzz_one`]).
 //!
 //! This crate does not analyse pages, fetch dumps, or follow the index for
 //! random access.
 
+mod bz2block;
 mod error;
 mod external;
 mod multistream;
@@ -72,7 +95,8 @@ pub use error::{DumpError, Position};
 pub use external::find_program;
 pub use source::Compression;
 pub use types::{
-    DumpOptions, DumpPage, DumpSummary, PageHeader, Revision, SiteInfo, Wanted, default_wanted,
+    DEFAULT_MAX_TEXT_BYTES, DumpOptions, DumpPage, DumpSummary, PageHeader, Revision, SiteInfo,
+    Wanted, default_wanted,
 };
 
 use parse::Parser;
@@ -121,6 +145,16 @@ impl Dump {
     pub fn summary(&self) -> DumpSummary {
         let stats = &self.parser.stats;
         let chunks = self.parser.chunks();
+        let mut warnings = self.warnings.clone();
+        // Unexpected structure is said, never skipped in silence.
+        for ((inside, name), (count, title)) in &stats.unexpected {
+            let first = title
+                .as_ref()
+                .map_or_else(String::new, |t| format!(", first in page {t:?}"));
+            warnings.push(format!(
+                "{count} unexpected <{name}> element(s) in a <{inside}>{first}; skipped"
+            ));
+        }
         DumpSummary {
             export_version: self.export_version.clone(),
             compression: self.compression.name(),
@@ -132,7 +166,7 @@ impl Dump {
             decompressed_bytes: chunks.delivered,
             errors: stats.errors,
             partial: stats.first_error.clone(),
-            warnings: self.warnings.clone(),
+            warnings,
         }
     }
 }
@@ -215,6 +249,7 @@ fn open_input(
         compression,
         Arc::clone(&options.wanted),
         segmented,
+        options.max_text_bytes,
     );
     let header = parser.read_header()?;
     warnings.extend(header.warnings);
@@ -237,6 +272,8 @@ pub fn fuzz_one(bytes: &[u8]) {
             index: None,
             wanted: Arc::new(|_: &PageHeader, _: Option<&str>| true),
             external_bzip2: None,
+            // Small enough that fuzz inputs reach the skipping path.
+            max_text_bytes: 64,
         };
         if let Ok(dump) = open_bytes(bytes.to_vec(), "fuzz-input", &options) {
             // Bounded: every item consumes input or ends the iteration.

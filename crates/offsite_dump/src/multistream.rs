@@ -174,10 +174,18 @@ fn decode_segment(job: &Job) -> Chunk {
         data,
         stream: Some(job.offset),
         compressed_end,
-        error: result.err().map(|e| DecodeFailure {
-            message: e.to_string(),
-            compressed: job.offset,
-            is_stream_start: true,
+        error: result.err().map(|e| {
+            // The stream's offset stays the position (reading resumes at
+            // the next stream); the message names the damaged block.
+            let message = match crate::bz2block::find_damage(&job.data, job.offset) {
+                Some(damage) => format!("{e}: {damage}"),
+                None => e.to_string(),
+            };
+            DecodeFailure {
+                message,
+                compressed: job.offset,
+                is_stream_start: true,
+            }
         }),
         segment_start: true,
     }

@@ -15,9 +15,11 @@ use crate::error::{DumpError, Position};
 use crate::source::{ChunkReader, Compression};
 use crate::types::{DumpPage, SiteInfo, Wanted};
 
-/// `<text bytes=…>` is a hint for the allocation, capped so a hostile dump
-/// cannot reserve gigabytes up front.
-const MAX_TEXT_RESERVE: usize = 16 << 20;
+/// The longest single value (title, comment, user name, siteinfo field)
+/// kept. MediaWiki's own limits are far lower (255 bytes for a title, 1,000
+/// characters for a comment); anything longer is a damaged or hostile dump,
+/// and is streamed past instead of buffered.
+const MAX_VALUE_BYTES: u64 = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tag {
@@ -150,6 +152,11 @@ fn attrs_of(tag: Tag, e: &BytesStart<'_>) -> Attrs {
             extra: attr(e, "key"),
             ..Attrs::default()
         },
+        // The name, for the warning about an element offsite does not know.
+        Tag::Other => Attrs {
+            extra: Some(e.local_name().as_ref().to_owned()),
+            ..Attrs::default()
+        },
         _ => Attrs::default(),
     }
 }
@@ -163,6 +170,9 @@ pub(crate) struct Stats {
     pub errors: u64,
     pub first_error: Option<String>,
     pub saw_end: bool,
+    /// Elements not read, by (parent, name): how often, and the first
+    /// page they were met in.
+    pub unexpected: std::collections::BTreeMap<(&'static str, String), (u64, Option<String>)>,
 }
 
 pub(crate) struct Parser {
@@ -179,6 +189,12 @@ pub(crate) struct Parser {
     can_resync: bool,
     /// The header loop met a `<page>` (no siteinfo) and left it to us.
     pending_page: bool,
+    /// See [`crate::DumpOptions::max_text_bytes`].
+    max_text_bytes: u64,
+    /// Set by [`Parser::read_string`] when a value was above
+    /// [`MAX_VALUE_BYTES`] (and returned empty): its length, for the page's
+    /// problem.
+    value_overflow: Option<u64>,
     done: bool,
     pub stats: Stats,
 }
@@ -204,6 +220,7 @@ impl Parser {
         compression: Compression,
         wanted: Wanted,
         can_resync: bool,
+        max_text_bytes: u64,
     ) -> Self {
         Self {
             reader: new_reader(chunks),
@@ -215,6 +232,8 @@ impl Parser {
             wanted,
             can_resync,
             pending_page: false,
+            max_text_bytes,
+            value_overflow: None,
             done: false,
             stats: Stats::default(),
         }
@@ -277,7 +296,16 @@ impl Parser {
         }
     }
 
+    /// The next event inside the root: text where no value is read is
+    /// dropped unseen (see [`Parser::drop_text`]).
     fn step(&mut self) -> Result<Step, DumpError> {
+        self.drop_text()?;
+        self.step_with_text()
+    }
+
+    /// The next event, text included (before the root, text means the
+    /// file is not a dump).
+    fn step_with_text(&mut self) -> Result<Step, DumpError> {
         self.buf.clear();
         let step = match self.reader.read_event_into(&mut self.buf) {
             Ok(Event::Start(e)) => {
@@ -386,10 +414,16 @@ impl Parser {
         }
     }
 
+    /// The text of a value element; empty, with `value_overflow` set, when
+    /// it is longer than [`MAX_VALUE_BYTES`].
     fn read_string(&mut self) -> Result<String, DumpError> {
-        let mut s = String::new();
-        self.read_text(Some(&mut s))?;
-        Ok(s)
+        match self.read_bounded(MAX_VALUE_BYTES, 0)? {
+            text::Bounded::Text(s) => Ok(s),
+            text::Bounded::TooLarge { bytes } => {
+                self.value_overflow = Some(bytes);
+                Ok(String::new())
+            }
+        }
     }
 
     /// Skips the element just opened, reading but not keeping its content.
@@ -415,7 +449,7 @@ impl Parser {
             detail: detail.to_owned(),
         };
         let (version, warnings) = loop {
-            let step = match self.step() {
+            let step = match self.step_with_text() {
                 Ok(step) => step,
                 // Before the root element an XML error means "not XML".
                 Err(DumpError::Xml { at, message, .. }) => {
@@ -492,7 +526,9 @@ impl Parser {
             _ => return Err(unsupported()),
         };
         match minor {
-            10 | 11 => Ok((version, Vec::new())),
+            // 0.8 introduced <model>; 0.8 and 0.9 write it after <text>,
+            // which the page machine reads (see parse_revision).
+            8..=11 => Ok((version, Vec::new())),
             12.. => {
                 let warning = format!("export version {version} is newer than 0.11; read as 0.11");
                 Ok((version, vec![warning]))
@@ -558,10 +594,14 @@ impl Parser {
                 Ok(Step::End(Tag::Mediawiki) | Step::Empty(Tag::Mediawiki, _)) => {
                     self.stats.saw_end = true;
                 }
-                Ok(Step::Start(..)) => {
+                Ok(Step::Start(tag, attrs)) => {
+                    self.note_unexpected(tag, &attrs, "mediawiki", &[], None);
                     if let Err(e) = self.skip_element() {
                         return Some(Err(self.fail(e)));
                     }
+                }
+                Ok(Step::Empty(tag @ Tag::Other, attrs)) => {
+                    self.note_unexpected(tag, &attrs, "mediawiki", &[], None);
                 }
                 Ok(Step::Eof) => {
                     self.done = true;
@@ -580,33 +620,8 @@ impl Parser {
             }
         }
     }
-
-    /// Records an error and decides how reading goes on.
-    fn fail(&mut self, error: DumpError) -> DumpError {
-        self.stats.errors += 1;
-        if self.stats.first_error.is_none() {
-            self.stats.first_error = Some(error.to_string());
-        }
-        match &error {
-            // The page was read to its end tag: carry on.
-            DumpError::BadPage { .. } => {}
-            DumpError::Decompress { .. } | DumpError::Xml { .. } if self.can_resync => {
-                let is_xml = matches!(error, DumpError::Xml { .. });
-                let old = std::mem::replace(&mut self.reader, new_reader(ChunkReader::empty()));
-                let mut chunks = old.into_inner();
-                // A decode failure already ends its segment; an XML error
-                // leaves the rest of the segment unread.
-                if is_xml && !chunks.skip_to_next_segment() {
-                    self.done = true;
-                }
-                self.base = chunks.delivered;
-                self.skipped = 0;
-                self.reader = new_reader(chunks);
-            }
-            _ => self.done = true,
-        }
-        error
-    }
 }
 
 mod page;
+mod recover;
+mod text;

@@ -179,6 +179,7 @@ pub(crate) fn decode_sequential_from(
     note: Option<&str>,
 ) {
     let count = Arc::new(AtomicU64::new(0));
+    let file = Arc::clone(&input);
     let raw = CountingReader {
         input,
         pos: 0,
@@ -219,10 +220,16 @@ pub(crate) fn decode_sequential_from(
         let mut data = Vec::with_capacity(usize::try_from(CHUNK).unwrap_or(1 << 20));
         let result = (&mut decoder).take(CHUNK).read_to_end(&mut data);
         let compressed_end = count.load(Ordering::Relaxed);
-        let error = result.err().map(|e| DecodeFailure {
-            message: note.map_or_else(|| e.to_string(), |n| format!("{n}{e}")),
-            compressed: compressed_end,
-            is_stream_start: false,
+        let error = result.err().map(|e| {
+            let mut failure = DecodeFailure {
+                message: note.map_or_else(|| e.to_string(), |n| format!("{n}{e}")),
+                compressed: compressed_end,
+                is_stream_start: false,
+            };
+            if compression == Compression::Bzip2 {
+                explain_bzip2(&*file, &mut failure);
+            }
+            failure
         });
         if data.is_empty() && error.is_none() {
             return;
@@ -239,6 +246,25 @@ pub(crate) fn decode_sequential_from(
         if tx.send(chunk).is_err() || stop {
             return;
         }
+    }
+}
+
+/// Names the damaged block of a bzip2 file and makes its offset the
+/// failure's position (the decoder reads ahead, so `compressed` is only an
+/// upper bound until then).
+fn explain_bzip2(input: &dyn Input, failure: &mut DecodeFailure) {
+    // A block is at most about 1 MB compressed, and the decoder reads at
+    // most 64 KiB ahead: the damaged block starts in this window.
+    const BEFORE: u64 = 2 << 20;
+    const AFTER: u64 = 1 << 20;
+    let start = failure.compressed.saturating_sub(BEFORE);
+    let end = (failure.compressed + AFTER).min(input.len());
+    let Ok(bytes) = read_range(input, start, usize::try_from(end - start).unwrap_or(0)) else {
+        return;
+    };
+    if let Some(damage) = crate::bz2block::find_damage(&bytes, start) {
+        failure.message = format!("{}: {damage}", failure.message);
+        failure.compressed = damage.byte;
     }
 }
 
@@ -388,6 +414,30 @@ impl ChunkReader {
                 return true;
             }
         }
+    }
+
+    /// The decode failure at the current position or, unless
+    /// `current_chunk_only`, within `reach` decompressed bytes after it;
+    /// the data before it is dropped. Called once the parser has given up
+    /// on the data it holds.
+    pub fn failure_ahead(&mut self, reach: u64, current_chunk_only: bool) -> Option<DecodeFailure> {
+        let mut read = (self.current.len() - self.pos) as u64;
+        self.pos = self.current.len();
+        if let Some(failure) = self.current_error.take() {
+            return Some(failure);
+        }
+        if current_chunk_only {
+            return None;
+        }
+        while read < reach {
+            let chunk = self.receive()?;
+            read += chunk.data.len() as u64;
+            self.compressed_read = self.compressed_read.max(chunk.compressed_end);
+            if chunk.error.is_some() {
+                return chunk.error;
+            }
+        }
+        None
     }
 
     fn receive(&mut self) -> Option<Chunk> {

@@ -103,6 +103,17 @@ pub fn default_wanted(page: &PageHeader, model: Option<&str>) -> bool {
             .is_some_and(|(_, rest)| rest == "Gadgets-definition"))
 }
 
+/// The default of [`DumpOptions::max_text_bytes`]: 16 MiB of text as
+/// written in the dump. MediaWiki refuses to save a page above
+/// `$wgMaxArticleSize`, 2048 KiB by default and on Wikimedia wikis
+/// (<https://www.mediawiki.org/wiki/Manual:$wgMaxArticleSize>), and
+/// `XmlDumpWriter` escapes the text with `htmlspecialchars`, so one byte
+/// can take up to six (`"` becomes `&quot;`): 2 MiB × 6 = 12 MiB is the
+/// largest escaped text a default wiki can produce. 16 MiB keeps every such
+/// page with room to spare (a wiki that raised its limit a little), while a
+/// hostile or corrupt page costs at most 16 MiB of buffer, not its size.
+pub const DEFAULT_MAX_TEXT_BYTES: u64 = 16 << 20;
+
 /// How to read a dump.
 #[derive(Clone)]
 pub struct DumpOptions {
@@ -115,6 +126,12 @@ pub struct DumpOptions {
     /// instead of the built-in decoder; see [`crate::find_program`]. Falls
     /// back to the built-in decoder, with a warning, if it cannot start.
     pub external_bzip2: Option<PathBuf>,
+    /// A wanted revision whose `<text>` is longer than this (bytes as
+    /// written in the file, entities not yet decoded) is streamed past
+    /// without being buffered, and its page is returned as
+    /// [`crate::DumpError::PageTooLarge`]. Default
+    /// [`DEFAULT_MAX_TEXT_BYTES`].
+    pub max_text_bytes: u64,
 }
 
 impl Default for DumpOptions {
@@ -124,6 +141,7 @@ impl Default for DumpOptions {
             index: None,
             wanted: Arc::new(default_wanted),
             external_bzip2: None,
+            max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
         }
     }
 }
@@ -134,6 +152,7 @@ impl fmt::Debug for DumpOptions {
             .field("threads", &self.threads)
             .field("index", &self.index)
             .field("external_bzip2", &self.external_bzip2)
+            .field("max_text_bytes", &self.max_text_bytes)
             .finish_non_exhaustive()
     }
 }

@@ -220,8 +220,8 @@ fn files_that_are_not_dumps_are_refused_at_open() {
         ),
         (
             "old.xml",
-            common::document("0.9", &[]).into_bytes(),
-            "unsupported export version \"0.9\"",
+            common::document("0.7", &[]).into_bytes(),
+            "unsupported export version \"0.7\"",
         ),
         (
             "odd.xml",

@@ -118,6 +118,7 @@ fn a_custom_predicate_sees_redirects_and_entity_decoded_titles() {
         index: None,
         wanted: Arc::new(|page, _| page.redirect.is_some()),
         external_bzip2: None,
+        ..DumpOptions::default()
     };
     let (pages, _, _) = read_all(&path, &options);
     assert_eq!(pages.len(), 1);

@@ -211,7 +211,7 @@ impl Check {
             ),
             Self::NonceCharset => (
                 "nonce-charset",
-                Info,
+                Syntax,
                 "a nonce outside the base64 alphabet: browsers ignore it",
             ),
             Self::DeprecatedDirective => (

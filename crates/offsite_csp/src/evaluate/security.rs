@@ -18,6 +18,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     for (index, policy) in ctx.policies.iter().enumerate() {
         let mut found = Vec::new();
         inline_and_eval(ctx, index, policy, &mut found);
+        unsafe_hashes(index, policy, &mut found);
         schemes_and_wildcards(index, policy, &mut found);
         form_action_schemes(index, policy, &mut found);
         allowlist::script_allowlist(ctx, index, policy, &mut found);
@@ -128,6 +129,34 @@ fn inline_and_eval(ctx: &Ctx<'_>, index: usize, policy: &Policy, out: &mut Vec<E
             None => finding.at_directive(index, entry),
         });
     }
+}
+
+/// The second half of CSP Evaluator's `checkScriptUnsafeInline`: without
+/// an `'unsafe-inline'` browsers honour, `'unsafe-hashes'` in the directive
+/// that decides event handlers still runs every handler (and `javascript:`
+/// URL) whose hash is listed, so injected markup can reuse them.
+fn unsafe_hashes(index: usize, policy: &Policy, out: &mut Vec<EvalFinding>) {
+    if out.iter().any(|f| f.check == Check::ScriptUnsafeInline) {
+        return;
+    }
+    let Some(entry) = policy.governing_directive(ResourceKind::ScriptAttr) else {
+        return;
+    };
+    let keyword = SourceExpr::Keyword(Keyword::UnsafeHashes);
+    let Some(position) = entry.sources.iter().position(|s| *s == keyword) else {
+        return;
+    };
+    let message = format!(
+        "'unsafe-hashes' in {}, while safer than 'unsafe-inline', still runs every event \
+         handler and javascript: URL whose hash is listed, wherever injected markup puts it",
+        entry.name
+    );
+    let fix = "move event handlers into scripts (addEventListener) and drop 'unsafe-hashes'";
+    out.push(
+        EvalFinding::new(Check::ScriptUnsafeInline, message, fix.to_owned())
+            .severity(Severity::MediumMaybe)
+            .at_source(index, entry, position),
+    );
 }
 
 /// The directives that decide what CSP Evaluator calls XSS-causing:

@@ -41,11 +41,12 @@ fn from_diagnostic(ctx: &Ctx<'_>, d: &PolicyDiagnostic) -> EvalFinding {
         C::HeaderNameIncluded => Check::HeaderNameIncluded,
     };
     // CSP Evaluator's severities where it has the check; otherwise what
-    // browsers ignore or misread is a syntax problem, the rest is info.
+    // browsers ignore or misread is a syntax problem, the rest is info. A
+    // nonce outside base64 is dropped by browsers just like such a hash,
+    // so it is a syntax problem too (CSP Evaluator's checkInvalidKeyword
+    // test; its checkNonceLength calls it info, see docs/csp.md).
     let severity = match (check, d.severity) {
-        (Check::NonceCharset | Check::DeprecatedDirective, _) | (_, ParseSeverity::Info) => {
-            Severity::Info
-        }
+        (Check::DeprecatedDirective, _) | (_, ParseSeverity::Info) => Severity::Info,
         _ => Severity::Syntax,
     };
     let directive = d.directive.as_deref().unwrap_or_default();
