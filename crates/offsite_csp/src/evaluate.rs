@@ -7,7 +7,7 @@
 //! - **syntax**: the parser's diagnostics ([`crate::PolicyDiagnostic`]) as
 //!   findings, named as CSP Evaluator names them where it has the check
 //!   (`unknown-directive`, `missing-semicolon`, `invalid-keyword`,
-//!   `nonce-charset`, `deprecated-directive`);
+//!   `deprecated-directive`);
 //! - **security**: CSP Evaluator's checks (inline code, eval, plain schemes,
 //!   wildcards, missing directives, JSONP/`AngularJS` allowlist bypasses,
 //!   IP sources, nonce length, plain HTTP, reporting), with its severities;

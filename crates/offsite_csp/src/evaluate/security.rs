@@ -290,6 +290,20 @@ fn per_value(index: usize, policy: &Policy, out: &mut Vec<EvalFinding>) {
                     .and_then(|t| t.strip_suffix('\'')),
                 _ => None,
             };
+            if let Some(nonce) = nonce.filter(|n| !is_base64_nonce(n)) {
+                out.push(
+                    EvalFinding::new(
+                        Check::NonceLength,
+                        format!(
+                            "nonce `{nonce}` uses characters outside the base64 charset: \
+                             browsers ignore it"
+                        ),
+                        "generate nonces as base64 of random bytes",
+                    )
+                    .severity(Severity::Info)
+                    .at_source(index, entry, i),
+                );
+            }
             if let Some(nonce) = nonce.filter(|n| n.chars().count() < 8) {
                 out.push(
                     EvalFinding::new(
@@ -483,4 +497,14 @@ fn missing_directives(ctx: &mut Ctx<'_>) {
         );
     }
     ctx.findings.extend(found);
+}
+
+/// CSP Evaluator's strict nonce form: base64 or base64url, up to two `=`.
+fn is_base64_nonce(nonce: &str) -> bool {
+    let body = nonce.trim_end_matches('=');
+    nonce.len() - body.len() <= 2
+        && !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '_' | '-'))
 }

@@ -23,8 +23,9 @@ fn from_diagnostic(ctx: &Ctx<'_>, d: &PolicyDiagnostic) -> EvalFinding {
     let check = match d.code {
         C::UnknownDirective => Check::UnknownDirective,
         C::MissingSemicolon => Check::MissingSemicolon,
-        C::KeywordMissingQuotes | C::UnknownKeyword => Check::InvalidKeyword,
-        C::InvalidNonce => Check::NonceCharset,
+        // CSP Evaluator's checkInvalidKeyword: only a base64 nonce is a
+        // nonce; anything else in quotes is an invalid keyword.
+        C::KeywordMissingQuotes | C::UnknownKeyword | C::InvalidNonce => Check::InvalidKeyword,
         C::DeprecatedDirective => Check::DeprecatedDirective,
         C::InvalidSource => Check::InvalidSource,
         C::InvalidHash => Check::InvalidHash,
@@ -42,9 +43,8 @@ fn from_diagnostic(ctx: &Ctx<'_>, d: &PolicyDiagnostic) -> EvalFinding {
     };
     // CSP Evaluator's severities where it has the check; otherwise what
     // browsers ignore or misread is a syntax problem, the rest is info. A
-    // nonce outside base64 is dropped by browsers just like such a hash,
-    // so it is a syntax problem too (CSP Evaluator's checkInvalidKeyword
-    // test; its checkNonceLength calls it info, see docs/csp.md).
+    // nonce outside base64 is dropped by browsers just like such a hash:
+    // syntax here, and `nonce-length` adds CSP Evaluator's charset info.
     let severity = match (check, d.severity) {
         (Check::DeprecatedDirective, _) | (_, ParseSeverity::Info) => Severity::Info,
         _ => Severity::Syntax,
