@@ -7,7 +7,9 @@ use std::path::Path;
 use jiff::civil::Date;
 use offsite_classify::{Classifier, HostSource};
 use offsite_detect::Detection;
-use offsite_model::{Diagnostic, Finding, Language, LineIndex, Load, ReportedLoad, Source};
+use offsite_model::{
+    Diagnostic, DiagnosticKind, Finding, Language, LineIndex, Load, ReportedLoad, Source,
+};
 use sha2::{Digest, Sha256};
 
 use crate::rule::{Context, Rule};
@@ -81,7 +83,7 @@ impl Linter {
                 source,
                 Some(at.line),
                 Some(at.column),
-                "syntax-error",
+                DiagnosticKind::SyntaxError,
                 &error.message,
             ));
         }
@@ -123,7 +125,7 @@ impl Linter {
                 source,
                 Some(at.line),
                 Some(at.column),
-                "invalid-suppression",
+                DiagnosticKind::InvalidSuppression,
                 &bad.message,
             ));
         }
@@ -178,7 +180,7 @@ impl Linter {
                     source,
                     Some(at.line),
                     Some(at.column),
-                    "unused-suppression",
+                    DiagnosticKind::UnusedSuppression,
                     &message,
                 ));
             }
@@ -363,14 +365,14 @@ fn diagnostic(
     source: &Source,
     line: Option<u32>,
     column: Option<u32>,
-    kind: &str,
+    kind: DiagnosticKind,
     message: &str,
 ) -> Diagnostic {
     Diagnostic {
         source: source.clone(),
         line,
         column,
-        kind: kind.to_owned(),
+        kind,
         message: message.to_owned(),
     }
 }
