@@ -272,10 +272,11 @@ pub struct ServeArgs {
     )]
     pub read_token: Option<String>,
 
-    /// A scan of the wiki (`offsite scan --format json`): new report groups
-    /// are attributed to the page and gadget whose load matches.
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Option<PathBuf>,
+    /// A scan of the wiki (`offsite scan --format json`, the file `offsite
+    /// csp` calls `--scan`): new report groups are attributed to the page and
+    /// gadget whose load matches. `--inventory` is the old spelling.
+    #[arg(long, value_name = "FILE", alias = "inventory")]
+    pub scan: Option<PathBuf>,
 
     /// Policy file whose `[serve]` table configures the collector. Default:
     /// the nearest `offsite.toml` at or above the current directory.

@@ -320,3 +320,26 @@ fn rules_lists_the_catalogue_and_rule_prints_docs() {
         .stdout(predicate::str::contains("script-src"));
     offsite().args(["rule", "OS999"]).assert().code(2);
 }
+
+/// `serve --scan` takes the scan file (`offsite csp --scan` names it the
+/// same way); `--inventory` is its old spelling, kept as an alias. Both reach
+/// the loader, which names the missing file, before any socket is opened.
+#[test]
+fn serve_takes_the_scan_as_scan_or_its_old_spelling_inventory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite:{}", dir.path().join("reports.db").display());
+    for flag in ["--scan", "--inventory"] {
+        offsite()
+            .current_dir(dir.path())
+            .args(["serve", "--no-config", "--listen", "127.0.0.1:0"])
+            .args(["--store", &store, flag, "no-such-scan.json"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("no-such-scan.json"));
+    }
+    offsite()
+        .args(["serve", "--scan", "a.json", "--inventory", "b.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--scan"));
+}

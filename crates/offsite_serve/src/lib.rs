@@ -69,7 +69,7 @@ pub enum ServeError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot read the inventory `{}`: {reason}", path.display())]
+    #[error("cannot read the scan `{}`: {reason}", path.display())]
     Inventory { path: PathBuf, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
