@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use offsite_csp::evaluate::{EvaluateOptions, Severity as EvalSeverity, evaluate, render_text};
+use offsite_csp::evaluate::{EvaluateOptions, evaluate, render_text};
 use offsite_csp::generate::{
     AllowPattern, Base, GadgetPages, GenerateOptions, Generated, ReportTo, generate, merged,
     per_gadget,
@@ -475,13 +475,7 @@ fn csp_lines(text: &str) -> Vec<String> {
 }
 
 fn run_evaluate(args: &CspEvaluateArgs) -> Result<ExitCode> {
-    let fail_on = EvalSeverity::from_name(&args.fail_on)
-        .with_context(|| {
-            format!(
-                "--fail-on `{}`: expected high, syntax, medium, high-maybe, strict-csp, medium-maybe, low or info",
-                args.fail_on
-            )
-        })?;
+    let fail_on = args.fail_on;
     let input = read_input(&args.input, false)?;
     let (text, url_origin) = if let Some(url) = &args.url {
         (fetch_headers(url)?, Some(url.clone()))

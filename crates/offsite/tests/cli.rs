@@ -319,6 +319,24 @@ fn rules_lists_the_catalogue_and_rule_prints_docs() {
         .stdout(predicate::str::contains("What it does"))
         .stdout(predicate::str::contains("script-src"));
     offsite().args(["rule", "OS999"]).assert().code(2);
+    let out = offsite()
+        .args(["rules", "-f", "json"])
+        .output()
+        .expect("run");
+    let rules: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(rules.as_array().is_some_and(|r| !r.is_empty()), "{rules}");
+}
+
+/// Regression: `rules -f` accepted every scan format and then said "not
+/// Sarif" (a Rust `Debug` name) for the three it does not write.
+#[test]
+fn rules_accepts_only_the_formats_it_writes() {
+    offsite()
+        .args(["rules", "-f", "sarif"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values: text, json"))
+        .stderr(predicate::str::contains("Sarif").not());
 }
 
 /// `serve --scan` takes the scan file (`offsite csp --scan` names it the
