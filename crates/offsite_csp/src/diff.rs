@@ -3,6 +3,8 @@
 //! capability (inline code, eval), and per load a scan found (what the new
 //! policy newly blocks or allows).
 
+pub(crate) mod render;
+
 use std::collections::{BTreeMap, HashSet};
 
 use offsite_model::{DYNAMIC, Directive, ReportedLoad, Source, WIKI_SERVER};

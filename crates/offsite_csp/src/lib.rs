@@ -15,11 +15,13 @@
 //!
 //! Spec: <https://www.w3.org/TR/CSP3/>.
 
+mod config;
 mod diff;
 mod directive;
 pub mod evaluate;
 mod fuzz;
 pub mod generate;
+mod headers;
 mod matching;
 pub mod mediawiki;
 mod parse;
@@ -28,12 +30,15 @@ mod serialize;
 mod source;
 mod url_match;
 
+pub use config::CspConfig;
+pub use diff::render::render_diff;
 pub use diff::{
     Capability, CapabilityChange, ChangeKind, DirectiveChange, KindChange, LoadChange, LoadDiff,
     LoadPlace, PolicyDiff, UnknownLoad, UnknownReason, diff, diff_loads,
 };
 pub use directive::{KNOWN_DIRECTIVES, KnownDirective, ResourceKind, ValueKind, known_directive};
 pub use fuzz::fuzz_header;
+pub use headers::csp_lines;
 pub use matching::{Origin, OriginError, Request, Subject, Verdict, check_all, hash_base64};
 pub use parse::{
     DiagnosticCode, ParsedHeader, PolicyDiagnostic, Severity, parse_header, parse_header_lines,
