@@ -24,6 +24,23 @@ pub enum ChangeKind {
     Changed,
 }
 
+impl ChangeKind {
+    /// The name in JSON and text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Changed => "changed",
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A directive that differs between the old and the new policy at the same
 /// position in the header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -78,6 +95,18 @@ impl Capability {
         Self::WasmEval,
     ];
 
+    /// The name in JSON and text output (`inline-script`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InlineScript => "inline-script",
+            Self::InlineScriptAttribute => "inline-script-attribute",
+            Self::InlineStyle => "inline-style",
+            Self::InlineStyleAttribute => "inline-style-attribute",
+            Self::Eval => "eval",
+            Self::WasmEval => "wasm-eval",
+        }
+    }
+
     fn request(self, origin: Origin) -> Request {
         match self {
             Self::InlineScript => Request::inline(origin, ResourceKind::ScriptElem),
@@ -87,6 +116,12 @@ impl Capability {
             Self::Eval => Request::eval(origin),
             Self::WasmEval => Request::wasm_eval(origin),
         }
+    }
+}
+
+impl std::fmt::Display for Capability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
