@@ -85,8 +85,8 @@ mod tests {
     use super::*;
     use crate::{diff, parse_header};
 
-    /// Regression: the text used Rust `Debug` names ("ScriptElem requests",
-    /// "(Changed)", "InlineScript") where JSON says `script-src-elem`,
+    /// Regression: the text used Rust `Debug` names (`ScriptElem requests`,
+    /// `(Changed)`, `InlineScript`) where JSON says `script-src-elem`,
     /// `changed`, `inline-script`.
     #[test]
     fn diff_text_names_things_as_the_json_does() {
