@@ -12,13 +12,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use offsite_csp::evaluate::{EvaluateOptions, evaluate, render_text};
 use offsite_csp::generate::{
-    AllowPattern, Base, GadgetPages, GenerateOptions, Generated, ReportTo, gadgets_from_titles,
-    generate, merged, per_gadget, render_explain, render_fragments,
+    AllowPattern, Base, GadgetPages, GenerateOptions, ReportTo, gadgets_from_titles, generate,
+    merged, per_gadget, render_explain, render_fragments, render_notes,
 };
 use offsite_csp::mediawiki::{mediawiki_form, mediawiki_php};
-use offsite_csp::{
-    CspConfig, Origin, csp_lines, diff, diff_loads, parse_header_lines, render_diff,
-};
+use offsite_csp::{CspConfig, csp_lines, diff, diff_loads, parse_header_lines, render_diff};
 use offsite_model::ReportedLoad;
 use offsite_rules::Settings;
 use serde::Deserialize;
@@ -133,7 +131,9 @@ fn write_output(output: Option<&PathBuf>, text: &str) -> Result<()> {
 
 fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     let input = read_input(&args.input, false)?;
-    let origin = origin_of(args.origin.as_ref(), args.server.as_ref(), &input.csp)?;
+    let origin = input
+        .csp
+        .origin(args.origin.as_deref(), args.server.as_deref())?;
     let mut options = GenerateOptions::new(origin.clone());
     options.base = match args.base {
         CspBase::Mediawiki => Base::MediaWiki,
@@ -212,7 +212,7 @@ fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     }
     write_output(args.output.as_ref(), &text)?;
     if !args.input.quiet {
-        report_notes(&generated);
+        let _ = write!(io::stderr().lock(), "{}", render_notes(&generated));
     }
     Ok(if generated.over_budget.is_some() {
         ExitCode::from(1)
@@ -226,49 +226,6 @@ fn comment(format: CspFormat) -> &'static str {
         "// "
     } else {
         "# "
-    }
-}
-
-fn report_notes(generated: &Generated) {
-    let mut err = io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "offsite: {} bytes, {} host-sources; {} loads left out as forbidden, {} not representable",
-        generated.size_bytes,
-        generated.host_sources,
-        generated.forbidden.len(),
-        generated.not_representable.len()
-    );
-    if let (Some(over), Some(budget)) = (generated.over_budget, generated.budget_bytes) {
-        let _ = writeln!(
-            err,
-            "offsite: the header is {over} bytes over the budget of {budget}; largest directives:"
-        );
-        let mut sizes = generated.directive_sizes.clone();
-        sizes.sort_by_key(|s| std::cmp::Reverse(s.bytes));
-        for s in sizes.iter().take(3) {
-            let _ = writeln!(
-                err,
-                "offsite:   {} {} bytes ({} sources)",
-                s.directive, s.bytes, s.sources
-            );
-        }
-    }
-    let allowed_anyway = generated
-        .forbidden
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.outcome,
-                offsite_csp::generate::ForbiddenOutcome::Allowed { .. }
-            )
-        })
-        .count();
-    if allowed_anyway > 0 {
-        let _ = writeln!(
-            err,
-            "offsite: {allowed_anyway} forbidden loads are allowed anyway (a permitted load needs the same source); see --explain"
-        );
     }
 }
 
@@ -300,7 +257,9 @@ fn run_evaluate(args: &CspEvaluateArgs) -> Result<ExitCode> {
     if lines.is_empty() {
         bail!("no Content-Security-Policy found");
     }
-    let origin = origin_of(args.origin.as_ref(), url_origin.as_ref(), &input.csp)?;
+    let origin = input
+        .csp
+        .origin(args.origin.as_deref(), url_origin.as_deref())?;
     let mut options = EvaluateOptions::new(origin)
         .mediawiki(!args.not_mediawiki)
         .with_wiki_domains(input.csp.wiki_domains.clone());
@@ -370,7 +329,7 @@ fn fetch_headers(url: &str) -> Result<String> {
 
 fn run_diff(args: &CspDiffArgs) -> Result<ExitCode> {
     let input = read_input(&args.input, false)?;
-    let origin = origin_of(args.origin.as_ref(), None, &input.csp)?;
+    let origin = input.csp.origin(args.origin.as_deref(), None)?;
     let old = parse_header_lines(
         csp_lines(&header_text(&args.old)?)
             .iter()
@@ -403,21 +362,4 @@ fn run_diff(args: &CspDiffArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn parse_origin(text: &str) -> Result<Origin> {
-    Origin::parse(text).map_err(|e| anyhow::anyhow!("invalid origin `{text}`: {e}"))
-}
-
-fn origin_of(
-    explicit: Option<&String>,
-    server: Option<&String>,
-    csp: &CspConfig,
-) -> Result<Origin> {
-    let text = explicit
-        .or(csp.origin.as_ref())
-        .or(server)
-        .or(csp.server.as_ref())
-        .map_or("https://example.org", String::as_str);
-    parse_origin(text)
 }

@@ -34,7 +34,7 @@ use crate::policy::Policy;
 use crate::source::{HostSource, SourceExpr};
 
 pub use build::{generate, merged, per_gadget};
-pub use render::{render_explain, render_fragments};
+pub use render::{render_explain, render_fragments, render_notes};
 pub use titles::gadgets_from_titles;
 
 /// The rules whose findings make a load forbidden: the remote-load rules

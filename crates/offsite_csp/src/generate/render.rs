@@ -72,3 +72,44 @@ pub fn render_explain(generated: &Generated, c: &str) -> String {
     }
     out
 }
+
+/// The summary `offsite csp generate` prints on stderr: size, host-sources,
+/// loads left out, and when over budget the largest directives.
+pub fn render_notes(generated: &Generated) -> String {
+    let mut err = String::new();
+    let _ = writeln!(
+        err,
+        "offsite: {} bytes, {} host-sources; {} loads left out as forbidden, {} not representable",
+        generated.size_bytes,
+        generated.host_sources,
+        generated.forbidden.len(),
+        generated.not_representable.len()
+    );
+    if let (Some(over), Some(budget)) = (generated.over_budget, generated.budget_bytes) {
+        let _ = writeln!(
+            err,
+            "offsite: the header is {over} bytes over the budget of {budget}; largest directives:"
+        );
+        let mut sizes = generated.directive_sizes.clone();
+        sizes.sort_by_key(|s| std::cmp::Reverse(s.bytes));
+        for s in sizes.iter().take(3) {
+            let _ = writeln!(
+                err,
+                "offsite:   {} {} bytes ({} sources)",
+                s.directive, s.bytes, s.sources
+            );
+        }
+    }
+    let allowed_anyway = generated
+        .forbidden
+        .iter()
+        .filter(|f| matches!(f.outcome, super::ForbiddenOutcome::Allowed { .. }))
+        .count();
+    if allowed_anyway > 0 {
+        let _ = writeln!(
+            err,
+            "offsite: {allowed_anyway} forbidden loads are allowed anyway (a permitted load needs the same source); see --explain"
+        );
+    }
+    err
+}
