@@ -155,10 +155,8 @@ fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     options.budget_bytes = args.budget.or(input.csp.budget);
     if args.allow_patterns {
         for entry in &input.settings.allow {
-            let host = offsite_csp::HostSource::parse(&entry.host_text)
-                .map_err(|e| anyhow::anyhow!("[[allow]] host `{}`: {e}", entry.host_text))?;
             options.use_allow_patterns.push(AllowPattern {
-                host,
+                host: entry.host.clone(),
                 sinks: entry.sinks.clone(),
             });
         }

@@ -10,7 +10,8 @@
 //!   Cloud Services` for Toolforge and Cloud VPS hosts, whatever the profile.
 //! - [`registrable_domain`] applies the Public Suffix List (MPL-2.0,
 //!   vendored), PRIVATE section included by default (see [`psl`]).
-//! - [`HostSource`] parses and matches CSP host-sources for allowlists.
+//! - [`HostSource`] (`offsite_csp`'s) matches allowlist entries on pages
+//!   served over [`PAGE_SCHEME`].
 //!
 //! No I/O: the data is compiled in and parsed once, on first use. Lookups
 //! cost a few hash probes per host label; nothing scans a list per call.
@@ -24,7 +25,7 @@ mod profile;
 pub mod psl;
 
 pub use entities::{Entity, entities_version, entity_of_host};
-pub use host_source::HostSource;
+pub use host_source::{HostSource, PAGE_SCHEME};
 pub use profile::Profile;
 pub use psl::{Sections, list_version, public_suffix};
 
@@ -62,8 +63,6 @@ pub enum ClassifyError {
          suffix such as `org`)"
     )]
     InvalidDomain(String),
-    #[error("invalid host source `{source_text}`: {reason}")]
-    InvalidHostSource { source_text: String, reason: String },
 }
 
 /// Decides tiers. Build once per configuration and share by reference.

@@ -277,7 +277,7 @@ proptest! {
         l.host = Some(host.clone());
         let _ = c.classify(&l);
         if let Ok(source) = HostSource::parse(&host) {
-            let _ = source.matches_url(&format!("https://{host}/x"));
+            let _ = source.matches_absolute_url(&format!("https://{host}/x"), PAGE_SCHEME);
         }
     }
 
@@ -295,7 +295,7 @@ proptest! {
     #[test]
     fn host_source_parse_never_panics(text in any::<String>(), url in any::<String>()) {
         if let Ok(source) = HostSource::parse(&text) {
-            let _ = source.matches_url(&url);
+            let _ = source.matches_absolute_url(&url, PAGE_SCHEME);
             // What parses prints back as something that parses to the same.
             prop_assert_eq!(HostSource::parse(&source.to_string()).ok(), Some(source));
         }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use jiff::civil::Date;
-use offsite_classify::{Classifier, HostSource};
+use offsite_classify::{Classifier, HostSource, PAGE_SCHEME};
 use offsite_detect::Detection;
 use offsite_model::{
     Diagnostic, DiagnosticKind, Finding, Language, LineIndex, Load, ReportedLoad, Source,
@@ -267,13 +267,19 @@ fn host_matches(source: &HostSource, load: &Load) -> bool {
             } else {
                 url.to_owned()
             };
-            source.matches_url(&absolute)
+            source.matches_absolute_url(&absolute, PAGE_SCHEME)
         }
         // Partly known URL: match on what is certain (scheme, host), as a
         // request to the host's root would be; the port is not certain.
         url => {
             let scheme = url.and_then(|u| offsite_model::split_url(u).scheme);
-            source.matches(scheme.as_deref().unwrap_or("https"), host, None, "/")
+            source.matches_parts(
+                scheme.as_deref().unwrap_or(PAGE_SCHEME),
+                host,
+                None,
+                "/",
+                PAGE_SCHEME,
+            )
         }
     }
 }

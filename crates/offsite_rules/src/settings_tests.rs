@@ -107,7 +107,7 @@ fn wrong_types_and_values_name_the_key() {
 fn bad_host_source_is_reported_with_its_place() {
     let e = error("[[allow]]\nhost = \"'self'\"\nreason = \"x\"\n");
     assert!(
-        e.starts_with("conf/offsite.toml:2:8: `allow[0].host`: invalid host source `'self'`"),
+        e.starts_with("conf/offsite.toml:2:8: `allow[0].host`: invalid host-source `'self'`"),
         "{e}"
     );
     let e = error("[[allow]]\nhost = \"fonts.example.com\"\nsinks = [\"fonts\"]\nreason = \"x\"\n");
