@@ -34,8 +34,8 @@ use offsite_model::{Load, Sink, Tier};
 /// Which domains count as first party and which as WMCS (what the user wrote).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TierConfig {
-    /// Built-in profile name: `wikimedia` (the empty string too) or `none`.
-    pub profile: String,
+    /// The built-in domains to start from.
+    pub profile: Profile,
     /// Extra first-party entries: a domain matches itself and its
     /// subdomains; CSP host-source syntax is read as CSP reads it
     /// (`*.example.org` = subdomains only, `https://x.example.org` = that
@@ -74,7 +74,7 @@ pub struct Classifier {
 
 impl Classifier {
     pub fn new(config: &TierConfig) -> Result<Self, ClassifyError> {
-        let profile = Profile::parse(&config.profile)?;
+        let profile = config.profile;
         let mut index = profile::DomainIndex::default();
         for domain in profile.first_party() {
             index.add_builtin(Tier::FirstParty, domain);
