@@ -122,6 +122,15 @@ mod tests {
         assert_eq!(url_api_sink("importScript"), None);
     }
 
+    fn assert_found(loads: &[offsite_model::Load], sink: Sink, code: &str) {
+        assert!(
+            loads
+                .iter()
+                .any(|l| l.sink == sink && l.url.as_deref() == Some("https://cdn.example.org/a.x")),
+            "{code}: {loads:?}"
+        );
+    }
+
     /// The HTML scanner keeps a match for its conditional cases (a script's
     /// type, `<input type=image>`, `<source>` in `<picture>`); every row of
     /// the table must still come out of it with the table's sink.
@@ -137,15 +146,7 @@ mod tests {
             };
             let html = format!("<{tag}{extra} {attr}=\"https://cdn.example.org/a.x\">");
             let found = crate::html::detect(&html, &crate::Options::default());
-            assert!(
-                found
-                    .loads
-                    .iter()
-                    .any(|l| l.sink == sink
-                        && l.url.as_deref() == Some("https://cdn.example.org/a.x")),
-                "<{tag} {attr}>: {:?}",
-                found.loads
-            );
+            assert_found(&found.loads, sink, &html);
         }
     }
 
@@ -161,15 +162,7 @@ mod tests {
                 offsite_model::Language::JavaScript,
                 &crate::Options::default(),
             );
-            assert!(
-                found
-                    .loads
-                    .iter()
-                    .any(|l| l.sink == sink
-                        && l.url.as_deref() == Some("https://cdn.example.org/a.x")),
-                "{js}: {:?}",
-                found.loads
-            );
+            assert_found(&found.loads, sink, &js);
         }
     }
 }
