@@ -81,8 +81,6 @@ impl RuleSettings {
 #[derive(Debug, Clone)]
 pub struct AllowEntry {
     pub host: HostSource,
-    /// The host-source as written, for messages.
-    pub host_text: String,
     /// `None` = every kind of load.
     pub sinks: Option<Vec<Sink>>,
     pub reason: String,
@@ -339,7 +337,6 @@ impl Cx<'_> {
         };
         Ok(AllowEntry {
             host,
-            host_text: host_text.get_ref().trim().to_owned(),
             sinks,
             reason,
         })
