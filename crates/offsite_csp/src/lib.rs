@@ -10,8 +10,14 @@
 //! - [`diff`] and [`diff_loads`] compare two policy sets, by directive and by
 //!   the loads a scan found.
 //!
+//! - [`CspConfig`] is the `[csp]` table of `offsite.toml` (the defaults of
+//!   `offsite csp`); [`csp_lines`] pulls the CSP values out of header text.
+//!
 //! No I/O. Evaluation (`offsite csp evaluate`), generation and MediaWiki's
-//! `$wgCSPHeader` live in their own modules on top of this model.
+//! `$wgCSPHeader` live in their own modules on top of this model, each with
+//! the text it renders (`evaluate::render_text`, `generate::render_explain`,
+//! `mediawiki::mediawiki_php`, [`render_diff`]): the binary only parses
+//! arguments, reads inputs, prints and picks the exit code.
 //!
 //! Spec: <https://www.w3.org/TR/CSP3/>.
 
