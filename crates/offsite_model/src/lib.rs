@@ -5,7 +5,9 @@
 //! how sure we are, whether the user asked for it); the classifier adds a
 //! [`Tier`] and an entity; the rules turn loads into [`Finding`]s; for wiki
 //! sources the wiki crate adds who is exposed ([`LoadExposure`]); reporters
-//! render a [`Report`], most exposed first ([`RankKey`]).
+//! render a [`Report`], most exposed first ([`RankKey`]). Problems that are
+//! not loads are [`Diagnostic`]s of a closed [`DiagnosticKind`], which fixes
+//! their severity.
 //!
 //! This crate holds data and small pure helpers only: no parsing of JS, CSS or
 //! HTML, no I/O, no policy.
