@@ -1,7 +1,10 @@
 //! What loads what, as data: the element attributes that fetch a URL and the
-//! global APIs that take one. HTML markup, elements created in JavaScript
-//! (`el.src = url`, `setAttribute`, `$('<img>').attr`) and the fallback parser
-//! read these tables, so a sink learnt once is learnt everywhere.
+//! global APIs that take one. Elements created in JavaScript (`el.src =
+//! url`, `setAttribute`, `$('<img>').attr`), the fallback parser and HTML
+//! markup read these tables, so a sink learnt once is learnt everywhere. The
+//! HTML scanner keeps its own arms only for conditional cases (a script's
+//! type, `<link rel>`, `<picture>`, `srcdoc`); a test checks that it finds
+//! every row here.
 
 use offsite_model::Sink;
 
