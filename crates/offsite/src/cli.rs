@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use offsite_model::Severity;
 
@@ -223,8 +223,18 @@ pub struct CspEvaluateArgs {
     /// Exit 1 when a finding is at least this severe (CSP Evaluator's
     /// scale: `high`, `syntax`, `medium`, `high-maybe`, `strict-csp`,
     /// `medium-maybe`, `low`, `info`) or a permitted load would be blocked.
-    #[arg(long, value_name = "SEVERITY", default_value = "high")]
-    pub fail_on: String,
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = csp_severity)]
+    pub fail_on: offsite_csp::evaluate::Severity,
+}
+
+/// `--fail-on` of `csp evaluate`: one of CSP Evaluator's severities, refused
+/// at parse time (exit 2) with the list when it is none of them.
+fn csp_severity(name: &str) -> Result<offsite_csp::evaluate::Severity, String> {
+    use offsite_csp::evaluate::Severity;
+    Severity::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }
 
 #[derive(Debug, Args)]
@@ -272,10 +282,11 @@ pub struct ServeArgs {
     )]
     pub read_token: Option<String>,
 
-    /// A scan of the wiki (`offsite scan --format json`): new report groups
-    /// are attributed to the page and gadget whose load matches.
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Option<PathBuf>,
+    /// A scan of the wiki (`offsite scan --format json`, the file `offsite
+    /// csp` calls `--scan`): new report groups are attributed to the page and
+    /// gadget whose load matches. `--inventory` is the old spelling.
+    #[arg(long, value_name = "FILE", alias = "inventory")]
+    pub scan: Option<PathBuf>,
 
     /// Policy file whose `[serve]` table configures the collector. Default:
     /// the nearest `offsite.toml` at or above the current directory.
@@ -546,9 +557,17 @@ pub struct GraphArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// `text` (a table) or `json`.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+/// What `offsite rules` writes: only the formats it handles are accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// A table.
+    Text,
+    /// The catalogue as a JSON array.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -561,11 +580,11 @@ pub fn list_rules(args: &RulesArgs) -> Result<ExitCode> {
     let rules = offsite_rules::catalogue();
     let mut out = io::stdout().lock();
     match args.format {
-        OutputFormat::Json => {
+        RulesFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &rules)?;
             writeln!(out)?;
         }
-        OutputFormat::Text => {
+        RulesFormat::Text => {
             let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
             for rule in &rules {
                 writeln!(
@@ -575,7 +594,6 @@ pub fn list_rules(args: &RulesArgs) -> Result<ExitCode> {
                 )?;
             }
         }
-        other => bail!("`offsite rules` writes text or json, not {other:?}"),
     }
     Ok(ExitCode::SUCCESS)
 }

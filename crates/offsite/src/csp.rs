@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use offsite_csp::evaluate::{EvaluateOptions, Severity as EvalSeverity, evaluate, render_text};
+use offsite_csp::evaluate::{EvaluateOptions, evaluate, render_text};
 use offsite_csp::generate::{
-    AllowPattern, Base, GadgetPages, GenerateOptions, Generated, ReportTo, generate, merged,
-    per_gadget,
+    AllowPattern, Base, GadgetPages, GenerateOptions, ReportTo, gadgets_from_titles, generate,
+    merged, per_gadget, render_explain, render_fragments, render_notes,
 };
-use offsite_csp::mediawiki::{MwSite, mediawiki_form, mediawiki_header};
-use offsite_csp::{Origin, diff, diff_loads, parse_header_lines};
+use offsite_csp::mediawiki::{mediawiki_form, mediawiki_php};
+use offsite_csp::{CspConfig, csp_lines, diff, diff_loads, parse_header_lines, render_diff};
 use offsite_model::ReportedLoad;
 use offsite_rules::Settings;
 use serde::Deserialize;
@@ -33,24 +33,6 @@ pub fn run(command: &CspCommand) -> Result<ExitCode> {
         CspCommand::Evaluate(args) => run_evaluate(args),
         CspCommand::Diff(args) => run_diff(args),
     }
-}
-
-/// The `[csp]` table of offsite.toml.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-struct CspConfig {
-    /// `'self'` and the scheme of protocol-relative loads.
-    origin: Option<String>,
-    /// The wiki's `$wgServer`.
-    server: Option<String>,
-    /// The wiki's `$wgScriptPath`.
-    script_path: Option<String>,
-    report_uri: Option<String>,
-    report_to: Option<String>,
-    /// Header budget in bytes.
-    budget: Option<usize>,
-    /// More domains that run MediaWiki (for the JSONP check of `evaluate`).
-    wiki_domains: Vec<String>,
 }
 
 /// The loads, the gadget map and the settings.
@@ -137,39 +119,6 @@ fn read_saved_scan(path: &Path) -> Result<Vec<ReportedLoad>> {
     Ok(saved.loads)
 }
 
-/// A saved scan has no gadget definitions: pages named
-/// `MediaWiki:Gadget-NAME.js|css|json` are taken as gadget `NAME`.
-fn gadgets_from_titles<'a>(titles: impl IntoIterator<Item = &'a str>) -> GadgetPages {
-    let mut gadgets = GadgetPages::new();
-    for title in titles {
-        let Some(rest) = title.strip_prefix("MediaWiki:Gadget-") else {
-            continue;
-        };
-        let name = rest.rsplit_once('.').map_or(rest, |(name, _)| name);
-        if !name.is_empty() {
-            gadgets.insert(title, name);
-        }
-    }
-    gadgets
-}
-
-fn parse_origin(text: &str) -> Result<Origin> {
-    Origin::parse(text).map_err(|e| anyhow::anyhow!("invalid origin `{text}`: {e}"))
-}
-
-fn origin_of(
-    explicit: Option<&String>,
-    server: Option<&String>,
-    csp: &CspConfig,
-) -> Result<Origin> {
-    let text = explicit
-        .or(csp.origin.as_ref())
-        .or(server)
-        .or(csp.server.as_ref())
-        .map_or("https://example.org", String::as_str);
-    parse_origin(text)
-}
-
 fn write_output(output: Option<&PathBuf>, text: &str) -> Result<()> {
     if let Some(path) = output {
         return fs::write(path, text).with_context(|| format!("cannot write {}", path.display()));
@@ -182,7 +131,9 @@ fn write_output(output: Option<&PathBuf>, text: &str) -> Result<()> {
 
 fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     let input = read_input(&args.input, false)?;
-    let origin = origin_of(args.origin.as_ref(), args.server.as_ref(), &input.csp)?;
+    let origin = input
+        .csp
+        .origin(args.origin.as_deref(), args.server.as_deref())?;
     let mut options = GenerateOptions::new(origin.clone());
     options.base = match args.base {
         CspBase::Mediawiki => Base::MediaWiki,
@@ -204,10 +155,8 @@ fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     options.budget_bytes = args.budget.or(input.csp.budget);
     if args.allow_patterns {
         for entry in &input.settings.allow {
-            let host = offsite_csp::HostSource::parse(&entry.host_text)
-                .map_err(|e| anyhow::anyhow!("[[allow]] host `{}`: {e}", entry.host_text))?;
             options.use_allow_patterns.push(AllowPattern {
-                host,
+                host: entry.host.clone(),
                 sinks: entry.sinks.clone(),
             });
         }
@@ -253,15 +202,15 @@ fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     let mut text = text;
     if args.format != CspFormat::Json {
         if let Some(fragments) = &fragments {
-            text.push_str(&render_fragments(fragments, args.format));
+            text.push_str(&render_fragments(fragments, comment(args.format)));
         }
         if args.explain {
-            text.push_str(&render_explain(&generated, args.format));
+            text.push_str(&render_explain(&generated, comment(args.format)));
         }
     }
     write_output(args.output.as_ref(), &text)?;
     if !args.input.quiet {
-        report_notes(&generated);
+        let _ = write!(io::stderr().lock(), "{}", render_notes(&generated));
     }
     Ok(if generated.over_budget.is_some() {
         ExitCode::from(1)
@@ -270,173 +219,11 @@ fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     })
 }
 
-/// LocalSettings.php: the setting, the header MediaWiki will build from it
-/// (as a comment), and what MediaWiki's form changes.
-fn mediawiki_php(generated: &Generated, nonces: bool, server: &str, script_path: &str) -> String {
-    let form = mediawiki_form(generated, nonces);
-    let mut site = MwSite::new(server, script_path, form.mode);
-    if nonces {
-        "NONCE".clone_into(&mut site.nonce);
-    }
-    if let Some(report_to) = &form.report_to {
-        site.hook_directives
-            .push(format!("report-to {}", report_to.group));
-    }
-    let header = mediawiki_header(&form.config, &site);
-    let mut out = String::from("<?php\n");
-    let _ = writeln!(
-        out,
-        "// Generated by offsite {} (`offsite csp generate --format mediawiki`).",
-        env!("CARGO_PKG_VERSION")
-    );
-    let _ = writeln!(out, "// MediaWiki 1.39 will send, on {server}:");
-    let _ = writeln!(out, "// {}: {header}", form.mode.header_name());
-    if let Some(report_to) = &form.report_to {
-        let _ = writeln!(
-            out,
-            "// Reporting-Endpoints: {}=\"{}\"",
-            report_to.group, report_to.url
-        );
-    }
-    for dropped in &form.dropped {
-        let _ = writeln!(out, "// MediaWiki cannot send: {dropped}");
-    }
-    for w in &form.widened {
-        let _ = writeln!(
-            out,
-            "// {} is needed for {} but MediaWiki's default-src also allows it for {}",
-            w.source,
-            w.needed_for.join(", "),
-            w.also_allows.join(", ")
-        );
-    }
-    out.push_str(&form.php());
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out
-}
-
 fn comment(format: CspFormat) -> &'static str {
     if format == CspFormat::Mediawiki {
         "// "
     } else {
         "# "
-    }
-}
-
-fn render_fragments(
-    fragments: &[offsite_csp::generate::GadgetFragment],
-    format: CspFormat,
-) -> String {
-    let c = comment(format);
-    let mut out = format!("\n{c}Per gadget: the sources each needs beyond the base.\n");
-    for f in fragments {
-        let directives: Vec<String> = f
-            .directives
-            .iter()
-            .map(|d| {
-                let sources: Vec<String> = d.sources.iter().map(ToString::to_string).collect();
-                format!("{} {}", d.directive, sources.join(" "))
-            })
-            .collect();
-        let body = if directives.is_empty() {
-            "(nothing beyond the base)".to_owned()
-        } else {
-            directives.join("; ")
-        };
-        let _ = writeln!(out, "{c}{}: {body}", f.gadget);
-    }
-    out
-}
-
-fn render_explain(generated: &Generated, format: CspFormat) -> String {
-    let c = comment(format);
-    let mut out = format!("\n{c}Why each source is there:\n");
-    for need in &generated.needs {
-        if need.base && need.loads.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "{c}{} {}{}",
-            need.directive,
-            need.source,
-            if need.base { " (base)" } else { "" }
-        );
-        for load in &need.loads {
-            let _ = writeln!(
-                out,
-                "{c}    {}:{}:{} {}",
-                load.source.display_name(),
-                load.line,
-                load.column,
-                load.url.as_deref().unwrap_or("")
-            );
-        }
-    }
-    for f in &generated.forbidden {
-        let _ = writeln!(
-            out,
-            "{c}left out ({}): {}:{} {}",
-            f.rules.join(","),
-            f.load.source.display_name(),
-            f.load.line,
-            f.load.url.as_deref().unwrap_or("")
-        );
-    }
-    for u in &generated.not_representable {
-        let _ = writeln!(
-            out,
-            "{c}cannot be written as a source: {}:{} {}",
-            u.load.source.display_name(),
-            u.load.line,
-            u.load.url.as_deref().unwrap_or("")
-        );
-    }
-    out
-}
-
-fn report_notes(generated: &Generated) {
-    let mut err = io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "offsite: {} bytes, {} host-sources; {} loads left out as forbidden, {} not representable",
-        generated.size_bytes,
-        generated.host_sources,
-        generated.forbidden.len(),
-        generated.not_representable.len()
-    );
-    if let (Some(over), Some(budget)) = (generated.over_budget, generated.budget_bytes) {
-        let _ = writeln!(
-            err,
-            "offsite: the header is {over} bytes over the budget of {budget}; largest directives:"
-        );
-        let mut sizes = generated.directive_sizes.clone();
-        sizes.sort_by_key(|s| std::cmp::Reverse(s.bytes));
-        for s in sizes.iter().take(3) {
-            let _ = writeln!(
-                err,
-                "offsite:   {} {} bytes ({} sources)",
-                s.directive, s.bytes, s.sources
-            );
-        }
-    }
-    let allowed_anyway = generated
-        .forbidden
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.outcome,
-                offsite_csp::generate::ForbiddenOutcome::Allowed { .. }
-            )
-        })
-        .count();
-    if allowed_anyway > 0 {
-        let _ = writeln!(
-            err,
-            "offsite: {allowed_anyway} forbidden loads are allowed anyway (a permitted load needs the same source); see --explain"
-        );
     }
 }
 
@@ -449,39 +236,8 @@ fn header_text(arg: &str) -> Result<String> {
     Ok(arg.to_owned())
 }
 
-/// The CSP values in a text of one or more lines (header names stripped;
-/// `Reporting-Endpoints` and other headers ignored).
-fn csp_lines(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match line.split_once(':') {
-            Some((name, value))
-                if name.eq_ignore_ascii_case("content-security-policy")
-                    || name.eq_ignore_ascii_case("content-security-policy-report-only") =>
-            {
-                out.push(value.trim().to_owned());
-            }
-            Some((name, _))
-                if !name.is_empty()
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
-            {
-                // Another header line (`Reporting-Endpoints: …`); a CSP
-                // directive name is always followed by a space, not `:`.
-            }
-            _ => out.push(line.to_owned()),
-        }
-    }
-    out
-}
-
 fn run_evaluate(args: &CspEvaluateArgs) -> Result<ExitCode> {
-    let fail_on = EvalSeverity::from_name(&args.fail_on)
-        .with_context(|| {
-            format!(
-                "--fail-on `{}`: expected high, syntax, medium, high-maybe, strict-csp, medium-maybe, low or info",
-                args.fail_on
-            )
-        })?;
+    let fail_on = args.fail_on;
     let input = read_input(&args.input, false)?;
     let (text, url_origin) = if let Some(url) = &args.url {
         (fetch_headers(url)?, Some(url.clone()))
@@ -499,7 +255,9 @@ fn run_evaluate(args: &CspEvaluateArgs) -> Result<ExitCode> {
     if lines.is_empty() {
         bail!("no Content-Security-Policy found");
     }
-    let origin = origin_of(args.origin.as_ref(), url_origin.as_ref(), &input.csp)?;
+    let origin = input
+        .csp
+        .origin(args.origin.as_deref(), url_origin.as_deref())?;
     let mut options = EvaluateOptions::new(origin)
         .mediawiki(!args.not_mediawiki)
         .with_wiki_domains(input.csp.wiki_domains.clone());
@@ -569,7 +327,7 @@ fn fetch_headers(url: &str) -> Result<String> {
 
 fn run_diff(args: &CspDiffArgs) -> Result<ExitCode> {
     let input = read_input(&args.input, false)?;
-    let origin = origin_of(args.origin.as_ref(), None, &input.csp)?;
+    let origin = input.csp.origin(args.origin.as_deref(), None)?;
     let old = parse_header_lines(
         csp_lines(&header_text(&args.old)?)
             .iter()
@@ -602,116 +360,4 @@ fn run_diff(args: &CspDiffArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn render_diff(policy: &offsite_csp::PolicyDiff, loads: Option<&offsite_csp::LoadDiff>) -> String {
-    let mut out = String::new();
-    if policy.is_empty() {
-        out.push_str("No change in the policies.\n");
-    }
-    for d in &policy.directives {
-        let added: Vec<String> = d.added.iter().map(ToString::to_string).collect();
-        let removed: Vec<String> = d.removed.iter().map(ToString::to_string).collect();
-        let _ = write!(out, "{} ({:?})", d.directive, d.change);
-        if !added.is_empty() {
-            let _ = write!(out, "  + {}", added.join(" "));
-        }
-        if !removed.is_empty() {
-            let _ = write!(out, "  - {}", removed.join(" "));
-        }
-        out.push('\n');
-    }
-    for k in &policy.kinds {
-        let _ = writeln!(
-            out,
-            "{:?} requests: governed by {} → {}{}",
-            k.kind,
-            k.old_directive.unwrap_or("nothing"),
-            k.new_directive.unwrap_or("nothing"),
-            if k.sources_changed {
-                " (sources changed)"
-            } else {
-                ""
-            }
-        );
-    }
-    for c in &policy.capabilities {
-        let _ = writeln!(
-            out,
-            "{:?}: {} → {}",
-            c.capability,
-            if c.old { "allowed" } else { "blocked" },
-            if c.new { "allowed" } else { "blocked" }
-        );
-    }
-    if let Some(loads) = loads {
-        let sections: [(&str, &Vec<offsite_csp::LoadChange>); 2] = [
-            (
-                "newly blocked (the change breaks these)",
-                &loads.newly_blocked,
-            ),
-            ("newly allowed", &loads.newly_allowed),
-        ];
-        for (title, list) in sections {
-            let _ = writeln!(out, "\n{} loads {title}:", list.len());
-            for change in list {
-                let places: Vec<String> = change
-                    .places
-                    .iter()
-                    .map(|p| format!("{}:{}", p.source.display_name(), p.line))
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "  {} {}  ({})",
-                    change.directive,
-                    change.url,
-                    places.join(", ")
-                );
-            }
-        }
-        if !loads.unknown.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n{} loads whose URL is not fully known were not checked.",
-                loads.unknown.len()
-            );
-        }
-    }
-    out
-}
-
-/// Title-based gadget guesses are only used for saved scans; expose for tests.
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csp_lines_strip_header_names_and_skip_other_headers() {
-        let text = "Content-Security-Policy: script-src 'self'\nReporting-Endpoints: offsite=\"https://r.example/x\"\ncontent-security-policy-report-only: default-src 'none'\nimg-src https://a.example";
-        assert_eq!(
-            csp_lines(text),
-            vec![
-                "script-src 'self'",
-                "default-src 'none'",
-                "img-src https://a.example"
-            ]
-        );
-    }
-
-    #[test]
-    fn saved_scans_map_gadget_pages_by_title() {
-        let map: GadgetPages = gadgets_from_titles([
-            "MediaWiki:Gadget-HotTools.js",
-            "MediaWiki:Gadget-HotTools.css",
-            "MediaWiki:Gadget-HotTools.js",
-            "MediaWiki:Common.js",
-        ]);
-        assert_eq!(map.len(), 2, "{map:?}");
-        assert_eq!(
-            map.gadgets_of("MediaWiki:Gadget-HotTools.css")
-                .collect::<Vec<_>>(),
-            ["HotTools"]
-        );
-        assert_eq!(map.gadgets_of("MediaWiki:Common.js").count(), 0);
-    }
 }

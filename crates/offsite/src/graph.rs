@@ -260,7 +260,7 @@ fn file_item(path: &Path) -> Item {
             source: Source::file(path.display().to_string()),
             line: None,
             column: None,
-            kind: "io-error".to_owned(),
+            kind: offsite_model::DiagnosticKind::IoError,
             message: e.to_string(),
         }),
     }

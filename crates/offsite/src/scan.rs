@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use offsite_model::{Diagnostic, Language, Report, Source};
+use offsite_model::{Diagnostic, DiagnosticKind, Language, Report, Source};
 use offsite_rules::{FileReport, Linter, Settings};
 use rayon::prelude::*;
 
@@ -65,7 +65,11 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
 
     let mut diagnostics = Vec::new();
     let inputs = collect_inputs(args, &paths, &mut diagnostics)?;
-    if inputs.is_empty() && diagnostics.iter().any(|d| d.kind == "io-error") {
+    if inputs.is_empty()
+        && diagnostics
+            .iter()
+            .any(|d| d.kind == DiagnosticKind::IoError)
+    {
         for d in &diagnostics {
             eprintln!("offsite: {}: {}", d.source.display_name(), d.message);
         }
@@ -297,7 +301,7 @@ fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> File
                             source,
                             line: None,
                             column: None,
-                            kind: "encoding-error".to_owned(),
+                            kind: DiagnosticKind::EncodingError,
                             message,
                         });
                     }
@@ -305,7 +309,7 @@ fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> File
                 }
                 Err((kind, message)) => FileReport {
                     diagnostics: vec![Diagnostic {
-                        kind: kind.to_owned(),
+                        kind,
                         ..io_error(path, &message)
                     }],
                     ..FileReport::default()
@@ -317,18 +321,18 @@ fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> File
 
 /// Read a file as text. Invalid UTF-8 is decoded lossily and noted, so a
 /// stray Latin-1 byte in a comment does not hide the file's loads.
-fn read_text(path: &Path) -> Result<(String, Option<String>), (&'static str, String)> {
-    let meta = fs::metadata(path).map_err(|e| ("io-error", e.to_string()))?;
+fn read_text(path: &Path) -> Result<(String, Option<String>), (DiagnosticKind, String)> {
+    let meta = fs::metadata(path).map_err(|e| (DiagnosticKind::IoError, e.to_string()))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err((
-            "too-large",
+            DiagnosticKind::TooLarge,
             format!(
                 "file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
                 meta.len()
             ),
         ));
     }
-    let bytes = fs::read(path).map_err(|e| ("io-error", e.to_string()))?;
+    let bytes = fs::read(path).map_err(|e| (DiagnosticKind::IoError, e.to_string()))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, None)),
         Err(err) => {
@@ -355,14 +359,14 @@ fn io_error(path: &Path, message: &str) -> Diagnostic {
         source: Source::file(display_path(path)),
         line: None,
         column: None,
-        kind: "io-error".to_owned(),
+        kind: DiagnosticKind::IoError,
         message: message.to_owned(),
     }
 }
 
 fn skip(path: &Path, message: &str) -> Diagnostic {
     Diagnostic {
-        kind: "skipped".to_owned(),
+        kind: DiagnosticKind::Skipped,
         ..io_error(path, message)
     }
 }

@@ -42,11 +42,11 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
     if let Some(token) = &args.read_token {
         config.read_token = Some(token.clone());
     }
-    if let Some(inventory) = &args.inventory {
-        config.inventory = Some(inventory.clone());
+    if let Some(scan) = &args.scan {
+        config.inventory = Some(scan.clone());
     }
     // Relative paths in the policy file are relative to that file.
-    if args.inventory.is_none()
+    if args.scan.is_none()
         && let (Some(inventory), Some(root)) = (&config.inventory, &settings.root)
         && inventory.is_relative()
     {

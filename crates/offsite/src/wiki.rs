@@ -12,7 +12,7 @@ mod dump;
 
 use anyhow::{Result, bail};
 use offsite_api::ClientOptions;
-use offsite_model::{Diagnostic, Language, Report, Source};
+use offsite_model::{Diagnostic, DiagnosticKind, Language, Report, Source};
 use offsite_rules::{FileReport, Linter};
 use offsite_wiki::{
     GadgetDefinition, HostProvenance, LoadRef, Namespaces, PageLoads, ProvenanceTracker,
@@ -137,7 +137,7 @@ pub fn analyse(linter: &Linter, item: Item) -> PageResult {
                     source: page.source.clone(),
                     line: u32::try_from(e.line).ok(),
                     column: None,
-                    kind: "gadget-definition".to_owned(),
+                    kind: DiagnosticKind::GadgetDefinition,
                     message: e.message,
                 })
                 .collect();
@@ -163,7 +163,7 @@ pub fn analyse(linter: &Linter, item: Item) -> PageResult {
                         source: page.source,
                         line: None,
                         column: None,
-                        kind: "gadget-definition".to_owned(),
+                        kind: DiagnosticKind::GadgetDefinition,
                         message: e.to_string(),
                     }],
                     ..FileReport::default()

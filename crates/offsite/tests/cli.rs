@@ -319,4 +319,45 @@ fn rules_lists_the_catalogue_and_rule_prints_docs() {
         .stdout(predicate::str::contains("What it does"))
         .stdout(predicate::str::contains("script-src"));
     offsite().args(["rule", "OS999"]).assert().code(2);
+    let out = offsite()
+        .args(["rules", "-f", "json"])
+        .output()
+        .expect("run");
+    let rules: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(rules.as_array().is_some_and(|r| !r.is_empty()), "{rules}");
+}
+
+/// Regression: `rules -f` accepted every scan format and then said "not
+/// Sarif" (a Rust `Debug` name) for the three it does not write.
+#[test]
+fn rules_accepts_only_the_formats_it_writes() {
+    offsite()
+        .args(["rules", "-f", "sarif"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values: text, json"))
+        .stderr(predicate::str::contains("Sarif").not());
+}
+
+/// `serve --scan` takes the scan file (`offsite csp --scan` names it the
+/// same way); `--inventory` is its old spelling, kept as an alias. Both reach
+/// the loader, which names the missing file, before any socket is opened.
+#[test]
+fn serve_takes_the_scan_as_scan_or_its_old_spelling_inventory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite:{}", dir.path().join("reports.db").display());
+    for flag in ["--scan", "--inventory"] {
+        offsite()
+            .current_dir(dir.path())
+            .args(["serve", "--no-config", "--listen", "127.0.0.1:0"])
+            .args(["--store", &store, flag, "no-such-scan.json"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("no-such-scan.json"));
+    }
+    offsite()
+        .args(["serve", "--scan", "a.json", "--inventory", "b.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--scan"));
 }

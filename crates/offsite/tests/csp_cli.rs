@@ -213,6 +213,29 @@ fn evaluate_finds_the_evaluator_checks_and_what_a_header_breaks() {
         "script-src 'nonce-r4nd0mN0nc3v4lu3' 'strict-dynamic'; object-src 'none'; base-uri 'none'; report-uri /r",
     ]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+
+    // --fail-on is CSP Evaluator's scale, checked before anything is read:
+    // a lower threshold fails the same header, an unknown one is a usage error.
+    let out = offsite(&[
+        "csp",
+        "evaluate",
+        "--no-config",
+        "--fail-on",
+        "info",
+        "script-src 'self' https://cdn.example.org",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let out = offsite(&[
+        "csp",
+        "evaluate",
+        "--no-config",
+        "--fail-on",
+        "severe",
+        "script-src 'self'",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("high, syntax, medium, high-maybe"), "{err}");
 }
 
 #[test]

@@ -110,7 +110,7 @@ impl Collector {
                 OsStr::new("--no-config"),
                 OsStr::new("--store"),
                 OsStr::new(&store),
-                OsStr::new("--inventory"),
+                OsStr::new("--scan"),
                 inventory.as_os_str(),
             ],
         );

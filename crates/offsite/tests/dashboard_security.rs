@@ -110,6 +110,7 @@ fn start(dir: &Path, inventory: &Path) -> Collector {
             OsStr::new(TOKEN),
             OsStr::new("--store"),
             OsStr::new(&store),
+            // The old spelling of `--scan`, kept as an alias.
             OsStr::new("--inventory"),
             inventory.as_os_str(),
             OsStr::new("--config"),

@@ -325,7 +325,26 @@ fn truncated_bzip2_keeps_the_pages_before_the_cut() {
         let message = errors[0]["message"].as_str().expect("message");
         assert!(message.contains("cut.xml.bz2"), "{message}");
         assert!(message.contains("byte"), "names the offset: {message}");
+        assert_eq!(errors[0]["severity"], "error", "{report:#}");
     }
+    // Regression: a damaged dump used to be a SARIF `note`, like an unused
+    // suppression, because `dump-error` fell through a string match.
+    let out = offsite()
+        .current_dir(dir.path())
+        .args(["scan", "--no-config", "--format", "sarif", "--dump"])
+        .arg(&cut)
+        .output()
+        .expect("run offsite");
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    let damage: Vec<&Value> = notes
+        .iter()
+        .filter(|n| n["descriptor"]["id"] == "dump-error")
+        .collect();
+    assert_eq!(damage.len(), 1, "{sarif:#}");
+    assert_eq!(damage[0]["level"], "error", "{sarif:#}");
 }
 
 #[test]

@@ -137,7 +137,11 @@ impl Checkpoint {
             return mismatch(format!("it is for namespaces {:?}", cp.namespaces));
         }
         if cp.since.as_deref() != since {
-            return mismatch(format!("it is for since = {:?}", cp.since));
+            // Not `{:?}`: `Some("…")` is a Rust name, not the user's words.
+            return mismatch(match &cp.since {
+                Some(since) => format!("it is for --since {since}"),
+                None => "it is for a crawl without --since".to_owned(),
+            });
         }
         Ok(cp)
     }
@@ -363,5 +367,28 @@ impl<F: FnMut(WikiPage) -> ControlFlow<()>> Run<'_, F> {
             self.cp.save(self.path)?;
         }
         Ok(ControlFlow::Continue(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the message said `since = Some("…")`, a Rust `Debug`
+    /// name, where the user wrote `--since …`.
+    #[test]
+    fn a_checkpoint_of_another_since_names_the_flag() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let path = dir.path().join("crawl.json");
+        let opts = ClientOptions::new("https://wiki.example/w/api.php", "test@example.org");
+        Checkpoint::new(&opts, Some("2026-01-01T00:00:00Z"))
+            .save(Some(&path))
+            .unwrap_or_else(|e| panic!("save: {e}"));
+        let err = match Checkpoint::load(&path, &opts, None) {
+            Ok(_) => panic!("a checkpoint of another --since was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("--since 2026-01-01T00:00:00Z"), "{err}");
+        assert!(!err.contains("Some("), "{err}");
     }
 }

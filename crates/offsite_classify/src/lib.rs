@@ -10,7 +10,8 @@
 //!   Cloud Services` for Toolforge and Cloud VPS hosts, whatever the profile.
 //! - [`registrable_domain`] applies the Public Suffix List (MPL-2.0,
 //!   vendored), PRIVATE section included by default (see [`psl`]).
-//! - [`HostSource`] parses and matches CSP host-sources for allowlists.
+//! - [`HostSource`] (`offsite_csp`'s) matches allowlist entries on pages
+//!   served over [`PAGE_SCHEME`].
 //!
 //! No I/O: the data is compiled in and parsed once, on first use. Lookups
 //! cost a few hash probes per host label; nothing scans a list per call.
@@ -24,7 +25,7 @@ mod profile;
 pub mod psl;
 
 pub use entities::{Entity, entities_version, entity_of_host};
-pub use host_source::HostSource;
+pub use host_source::{HostSource, PAGE_SCHEME};
 pub use profile::Profile;
 pub use psl::{Sections, list_version, public_suffix};
 
@@ -33,8 +34,8 @@ use offsite_model::{Load, Sink, Tier};
 /// Which domains count as first party and which as WMCS (what the user wrote).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TierConfig {
-    /// Built-in profile name: `wikimedia` (the empty string too) or `none`.
-    pub profile: String,
+    /// The built-in domains to start from.
+    pub profile: Profile,
     /// Extra first-party entries: a domain matches itself and its
     /// subdomains; CSP host-source syntax is read as CSP reads it
     /// (`*.example.org` = subdomains only, `https://x.example.org` = that
@@ -62,8 +63,6 @@ pub enum ClassifyError {
          suffix such as `org`)"
     )]
     InvalidDomain(String),
-    #[error("invalid host source `{source_text}`: {reason}")]
-    InvalidHostSource { source_text: String, reason: String },
 }
 
 /// Decides tiers. Build once per configuration and share by reference.
@@ -75,7 +74,7 @@ pub struct Classifier {
 
 impl Classifier {
     pub fn new(config: &TierConfig) -> Result<Self, ClassifyError> {
-        let profile = Profile::parse(&config.profile)?;
+        let profile = config.profile;
         let mut index = profile::DomainIndex::default();
         for domain in profile.first_party() {
             index.add_builtin(Tier::FirstParty, domain);

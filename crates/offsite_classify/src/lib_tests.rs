@@ -5,7 +5,7 @@ use super::*;
 
 fn classifier(profile: &str, first_party: &[&str], wmcs: &[&str]) -> Classifier {
     Classifier::new(&TierConfig {
-        profile: profile.to_owned(),
+        profile: Profile::parse(profile).unwrap_or_else(|e| panic!("{e}")),
         first_party: first_party.iter().map(|s| (*s).to_owned()).collect(),
         wmcs: wmcs.iter().map(|s| (*s).to_owned()).collect(),
     })
@@ -27,11 +27,7 @@ fn empty_profile_means_wikimedia() {
 
 #[test]
 fn unknown_profile_is_an_error_naming_it() {
-    let config = TierConfig {
-        profile: "miraheze".into(),
-        ..TierConfig::default()
-    };
-    let err = Classifier::new(&config).unwrap_err();
+    let err = Profile::parse("miraheze").unwrap_err();
     assert!(
         matches!(&err, ClassifyError::UnknownProfile(p) if p == "miraheze"),
         "{err}"
@@ -182,7 +178,7 @@ fn invalid_entries_name_themselves() {
         (vec!["co.uk"], vec![]),
     ] {
         let config = TierConfig {
-            profile: "none".into(),
+            profile: Profile::None,
             first_party: fp.iter().map(|s: &&str| (*s).to_owned()).collect(),
             wmcs: wmcs.iter().map(|s: &&str| (*s).to_owned()).collect(),
         };
@@ -277,7 +273,7 @@ proptest! {
         l.host = Some(host.clone());
         let _ = c.classify(&l);
         if let Ok(source) = HostSource::parse(&host) {
-            let _ = source.matches_url(&format!("https://{host}/x"));
+            let _ = source.matches_absolute_url(&format!("https://{host}/x"), PAGE_SCHEME);
         }
     }
 
@@ -295,7 +291,7 @@ proptest! {
     #[test]
     fn host_source_parse_never_panics(text in any::<String>(), url in any::<String>()) {
         if let Ok(source) = HostSource::parse(&text) {
-            let _ = source.matches_url(&url);
+            let _ = source.matches_absolute_url(&url, PAGE_SCHEME);
             // What parses prints back as something that parses to the same.
             prop_assert_eq!(HostSource::parse(&source.to_string()).ok(), Some(source));
         }

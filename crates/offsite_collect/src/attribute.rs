@@ -34,7 +34,7 @@ mod target;
 
 use target::{Target, authority, glob_match, key_of, target_of};
 
-use crate::report::{Attribution, Blocked, NormalizedReport};
+use crate::report::{Attribution, AttributionMethod, Blocked, NormalizedReport};
 
 /// Confidence of an `exact-url` match.
 pub const EXACT_URL: f64 = 1.0;
@@ -180,7 +180,7 @@ impl AttributionIndex {
             _ => None,
         };
         let compatible_here = |i: &usize| compatible(&r.directive, self.entries[*i].directive);
-        let mut levels: Vec<(&'static str, f64, Vec<usize>)> = Vec::new();
+        let mut levels: Vec<(AttributionMethod, f64, Vec<usize>)> = Vec::new();
         if let Some(b) = &blocked {
             let key = key_of(b);
             let host = b.host_str().unwrap_or("").to_ascii_lowercase();
@@ -193,7 +193,7 @@ impl AttributionIndex {
             };
             let on_host = self.by_host.get(&host).map_or(&[][..], Vec::as_slice);
             levels.push((
-                "exact-url",
+                AttributionMethod::ExactUrl,
                 EXACT_URL,
                 self.exact
                     .get(&key)
@@ -204,12 +204,12 @@ impl AttributionIndex {
                     .collect(),
             ));
             levels.push((
-                "source-file",
+                AttributionMethod::SourceFile,
                 SOURCE_FILE,
                 self.by_source_file(r, doc_scheme.as_deref()),
             ));
             levels.push((
-                "pattern",
+                AttributionMethod::Pattern,
                 PATTERN,
                 self.patterns
                     .iter()
@@ -218,7 +218,7 @@ impl AttributionIndex {
                     .collect(),
             ));
             levels.push((
-                "origin-path",
+                AttributionMethod::OriginPath,
                 ORIGIN_PATH,
                 on_host
                     .iter()
@@ -236,12 +236,12 @@ impl AttributionIndex {
                     .collect(),
             ));
             levels.push((
-                "host",
+                AttributionMethod::Host,
                 HOST,
                 on_host.iter().copied().filter(compatible_here).collect(),
             ));
             levels.push((
-                "dynamic-host",
+                AttributionMethod::DynamicHost,
                 DYNAMIC_HOST,
                 self.patterns
                     .iter()
@@ -251,7 +251,7 @@ impl AttributionIndex {
             ));
         } else {
             levels.push((
-                "source-file",
+                AttributionMethod::SourceFile,
                 SOURCE_FILE,
                 self.by_source_file(r, doc_scheme.as_deref()),
             ));
@@ -321,7 +321,7 @@ impl AttributionIndex {
     fn rank(
         &self,
         r: &NormalizedReport,
-        method: &str,
+        method: AttributionMethod,
         base: f64,
         mut found: Vec<usize>,
     ) -> Vec<Attribution> {
@@ -372,7 +372,7 @@ impl AttributionIndex {
                     gadget,
                     url: e.url.clone(),
                     line: Some(e.line),
-                    method: method.to_owned(),
+                    method,
                     confidence,
                 });
             }

@@ -31,4 +31,6 @@ pub use fuzz::fuzz_report;
 pub use parse::{
     BodyKind, ParseContext, ParseError, ParseOutcome, SkipReason, body_kind, parse_body,
 };
-pub use report::{Attribution, Blocked, Disposition, GroupKey, NormalizedReport, ReportFormat};
+pub use report::{
+    Attribution, AttributionMethod, Blocked, Disposition, GroupKey, NormalizedReport, ReportFormat,
+};

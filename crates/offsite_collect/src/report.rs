@@ -165,12 +165,82 @@ pub struct Attribution {
     /// The load's URL as written in the source.
     pub url: Option<String>,
     pub line: Option<u32>,
-    /// How the load was matched, strongest first: `exact-url`,
-    /// `source-file`, `pattern`, `origin-path`, `host`, `dynamic-host`
-    /// (see `attribute`).
-    pub method: String,
+    /// How the load was matched.
+    pub method: AttributionMethod,
     /// 0.0..=1.0: the method's confidence (`attribute::EXACT_URL`, ...),
     /// halved when the page is delivered another way than the source file
     /// says, divided by the number of pages that matched.
     pub confidence: f64,
+}
+
+/// How a report was matched to a load, strongest first (see `attribute`).
+/// Serialized, and stored, as the kebab-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AttributionMethod {
+    /// The blocked URL is a load's URL.
+    ExactUrl,
+    /// The report's source file is the page that holds the load.
+    SourceFile,
+    /// The blocked URL matches a load whose URL is partly dynamic.
+    Pattern,
+    /// Same origin, and the load's folder is a prefix of the blocked path.
+    OriginPath,
+    /// Only the host matches.
+    Host,
+    /// The host matches a load whose host is partly dynamic.
+    DynamicHost,
+}
+
+impl AttributionMethod {
+    /// Every method, strongest first.
+    pub const ALL: [Self; 6] = [
+        Self::ExactUrl,
+        Self::SourceFile,
+        Self::Pattern,
+        Self::OriginPath,
+        Self::Host,
+        Self::DynamicHost,
+    ];
+
+    /// The name in JSON and in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ExactUrl => "exact-url",
+            Self::SourceFile => "source-file",
+            Self::Pattern => "pattern",
+            Self::OriginPath => "origin-path",
+            Self::Host => "host",
+            Self::DynamicHost => "dynamic-host",
+        }
+    }
+
+    /// The method with this name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for AttributionMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON API and the store write the same word for a method.
+    #[test]
+    fn method_names_are_the_serde_names_and_read_back() {
+        for method in AttributionMethod::ALL {
+            assert_eq!(
+                serde_json::to_string(&method).ok(),
+                Some(format!("\"{method}\""))
+            );
+            assert_eq!(AttributionMethod::from_name(method.as_str()), Some(method));
+        }
+        assert_eq!(AttributionMethod::from_name("guess"), None);
+    }
 }

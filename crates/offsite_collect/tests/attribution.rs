@@ -70,7 +70,7 @@ fn top(
         .attribute(r)
         .into_iter()
         .next()
-        .map(|a| (a.page, a.gadget, a.method, a.confidence))
+        .map(|a| (a.page, a.gadget, a.method.to_string(), a.confidence))
 }
 
 fn script(blocked: &str, line: u32) -> NormalizedReport {

@@ -3,6 +3,8 @@
 //! capability (inline code, eval), and per load a scan found (what the new
 //! policy newly blocks or allows).
 
+pub(crate) mod render;
+
 use std::collections::{BTreeMap, HashSet};
 
 use offsite_model::{DYNAMIC, Directive, ReportedLoad, Source, WIKI_SERVER};
@@ -20,6 +22,23 @@ pub enum ChangeKind {
     Added,
     Removed,
     Changed,
+}
+
+impl ChangeKind {
+    /// The name in JSON and text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Changed => "changed",
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A directive that differs between the old and the new policy at the same
@@ -76,6 +95,18 @@ impl Capability {
         Self::WasmEval,
     ];
 
+    /// The name in JSON and text output (`inline-script`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InlineScript => "inline-script",
+            Self::InlineScriptAttribute => "inline-script-attribute",
+            Self::InlineStyle => "inline-style",
+            Self::InlineStyleAttribute => "inline-style-attribute",
+            Self::Eval => "eval",
+            Self::WasmEval => "wasm-eval",
+        }
+    }
+
     fn request(self, origin: Origin) -> Request {
         match self {
             Self::InlineScript => Request::inline(origin, ResourceKind::ScriptElem),
@@ -85,6 +116,12 @@ impl Capability {
             Self::Eval => Request::eval(origin),
             Self::WasmEval => Request::wasm_eval(origin),
         }
+    }
+}
+
+impl std::fmt::Display for Capability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -22,7 +22,9 @@
 //! definitions. MediaWiki's `$wgCSPHeader` form is in [`crate::mediawiki`].
 
 mod build;
+mod render;
 mod resolve;
+mod titles;
 
 use offsite_model::{Directive, ReportedLoad, Sink, Source};
 use serde::Serialize;
@@ -32,6 +34,8 @@ use crate::policy::Policy;
 use crate::source::{HostSource, SourceExpr};
 
 pub use build::{generate, merged, per_gadget};
+pub use render::{render_explain, render_fragments, render_notes};
+pub use titles::gadgets_from_titles;
 
 /// The rules whose findings make a load forbidden: the remote-load rules
 /// (`remote-executable-code`, `remote-stylesheet`, `remote-data-request`,

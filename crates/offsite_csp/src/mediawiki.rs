@@ -16,12 +16,14 @@
 //! including its URL handling), so a test can compare it with what a real
 //! wiki sends, and `offsite csp generate` can show it.
 
+mod php;
 mod simulate;
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+pub use php::mediawiki_php;
 pub use simulate::{MwSite, mediawiki_header};
 
 use crate::directive::ResourceKind;

@@ -98,6 +98,54 @@ impl HostSource {
     }
 }
 
+/// Allowlist matching (`[[allow]] host` in offsite.toml, tier entries):
+/// the URL is one a scan wrote, on a page served over `page_scheme`.
+impl HostSource {
+    /// Does an absolute URL (as in `Load::url`, fully known) match?
+    /// Protocol-relative URLs are read with `page_scheme`; relative URLs and
+    /// URLs without a host (`data:`, `blob:`) never match a host-source.
+    pub fn matches_absolute_url(&self, url: &str, page_scheme: &str) -> bool {
+        let url = url.trim();
+        let parsed = if url.starts_with("//") {
+            url::Url::parse(&format!("{page_scheme}:{url}"))
+        } else {
+            url::Url::parse(url)
+        };
+        let Ok(parsed) = parsed else { return false };
+        parsed.host_str().is_some() && self.matches_view(&UrlView::of(&parsed), page_scheme)
+    }
+
+    /// Does a URL given by its parts match? `port` is `None` for the
+    /// scheme's default port; `path` is as in the URL (percent-encoded).
+    pub fn matches_parts(
+        &self,
+        scheme: &str,
+        host: &str,
+        port: Option<u16>,
+        path: &str,
+        page_scheme: &str,
+    ) -> bool {
+        let url = UrlView {
+            scheme,
+            host: Some(host),
+            port,
+            path,
+        };
+        self.matches_view(&url, page_scheme)
+    }
+
+    fn matches_view(&self, url: &UrlView<'_>, page_scheme: &str) -> bool {
+        host_source_matches(
+            self.scheme.as_deref(),
+            &self.host,
+            self.port,
+            self.path.as_deref(),
+            url,
+            page_scheme,
+        )
+    }
+}
+
 /// §6.7.2.8 "Does url match expression in origin".
 fn source_matches(source: &SourceExpr, url: &UrlView<'_>, origin: &Origin) -> bool {
     match source {

@@ -23,6 +23,7 @@ pub const ANALYSIS_STACK_SIZE: usize = 256 * 1024 * 1024;
 pub mod css;
 pub mod html;
 pub mod js;
+pub mod sink_tables;
 
 use offsite_model::{Language, Load};
 

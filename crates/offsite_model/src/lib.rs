@@ -5,16 +5,20 @@
 //! how sure we are, whether the user asked for it); the classifier adds a
 //! [`Tier`] and an entity; the rules turn loads into [`Finding`]s; for wiki
 //! sources the wiki crate adds who is exposed ([`LoadExposure`]); reporters
-//! render a [`Report`], most exposed first ([`RankKey`]).
+//! render a [`Report`], most exposed first ([`RankKey`]). Problems that are
+//! not loads are [`Diagnostic`]s of a closed [`DiagnosticKind`], which fixes
+//! their severity.
 //!
 //! This crate holds data and small pure helpers only: no parsing of JS, CSS or
 //! HTML, no I/O, no policy.
 
+mod diagnostic;
 mod exposure;
 mod location;
 mod title;
 mod url_parts;
 
+pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use exposure::{ExposureKind, LoadExposure, RankKey, sink_severity};
 pub use location::{LineIndex, Position};
 pub use title::{GadgetPages, clean_title_spaces};
@@ -422,19 +426,6 @@ pub struct Finding {
     /// Stable across line moves; used by baselines and SARIF.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-}
-
-/// A problem analysing a source that is not itself a load: a syntax error, an
-/// unreadable file, a bad suppression comment. The run carries on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
-    pub source: Source,
-    /// 1-based; `None` when the problem concerns the whole source.
-    pub line: Option<u32>,
-    pub column: Option<u32>,
-    /// `syntax-error`, `io-error`, `config-error`, `unused-suppression`...
-    pub kind: String,
-    pub message: String,
 }
 
 /// A load after classification and rule evaluation: the unit every output

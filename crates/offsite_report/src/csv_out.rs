@@ -47,9 +47,14 @@ fn cell(s: &str) -> Cow<'_, str> {
 }
 
 fn csv_error(e: csv::Error) -> io::Error {
+    if !e.is_io_error() {
+        // csv's Display, not the Rust `Debug` name of its error kind.
+        return io::Error::other(format!("CSV output: {e}"));
+    }
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("CSV output: {other:?}")),
+        // Unreachable: `is_io_error` said this is the `Io` kind.
+        _ => io::Error::other("CSV output: I/O error"),
     }
 }
 

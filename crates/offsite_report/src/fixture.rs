@@ -2,8 +2,8 @@
 //! format's tests and snapshots render this.
 
 use offsite_model::{
-    Consent, ConsentKind, Diagnostic, ExposureKind, Finding, LoadExposure, Report, ReportedLoad,
-    Resolution, RuleInfo, Severity, Sink, Source, Tier,
+    Consent, ConsentKind, Diagnostic, DiagnosticKind, ExposureKind, Finding, LoadExposure, Report,
+    ReportedLoad, Resolution, RuleInfo, Severity, Sink, Source, Tier,
 };
 
 pub fn rules() -> Vec<RuleInfo> {
@@ -262,7 +262,7 @@ pub fn report() -> Report {
                 source: Source::file("gadgets/Gadget-broken.js"),
                 line: Some(3),
                 column: Some(17),
-                kind: "syntax-error".into(),
+                kind: DiagnosticKind::SyntaxError,
                 message:
                     "Unexpected token `}`; loads after this point were found by the fallback parser"
                         .into(),
@@ -271,14 +271,14 @@ pub fn report() -> Report {
                 source: Source::file(common),
                 line: Some(4),
                 column: Some(8),
-                kind: "unused-suppression".into(),
+                kind: DiagnosticKind::UnusedSuppression,
                 message: "`offsite-ignore: OS102` suppresses nothing on the next line".into(),
             },
             Diagnostic {
                 source: Source::file("gadgets/Gadget-big.js"),
                 line: None,
                 column: None,
-                kind: "io-error".into(),
+                kind: DiagnosticKind::IoError,
                 message: "could not read gadgets/Gadget-big.js: permission denied".into(),
             },
         ],
@@ -322,7 +322,8 @@ pub fn hostile_report() -> Report {
             source: Source::file("x.js"),
             line: Some(1),
             column: Some(1),
-            kind: "syntax-error\u{1b}[0m".into(),
+            // The kind is a closed set now, so only the message can carry escapes.
+            kind: DiagnosticKind::SyntaxError,
             message: "bad \u{1b}]8;;https://evil.example\u{7}link".into(),
         }],
         files_scanned: 1,

@@ -11,9 +11,9 @@ use std::io::{self, Write};
 
 use offsite_model::Severity;
 
+use crate::Sorted;
 use crate::escape::terminal;
 use crate::text::exposure;
-use crate::{Sorted, diagnostic_severity};
 
 fn command(severity: Severity) -> &'static str {
     match severity {
@@ -110,7 +110,7 @@ pub fn render(sorted: &Sorted<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     for d in &sorted.diagnostics {
         Annotation {
-            severity: diagnostic_severity(&d.kind),
+            severity: d.kind.severity(),
             file: d.source.display_name(),
             line: d.line,
             column: d.line.and(d.column),

@@ -14,7 +14,7 @@ use offsite_model::{
 use serde::Serialize;
 
 use crate::summary::{Summary, summary};
-use crate::{JSON_VERSION, RenderOptions, Sorted, diagnostic_severity};
+use crate::{JSON_VERSION, RenderOptions, Sorted};
 
 #[derive(Serialize)]
 struct Output<'r> {
@@ -169,8 +169,8 @@ pub fn render(
                 source: &d.source,
                 line: d.line,
                 column: d.column,
-                kind: &d.kind,
-                severity: diagnostic_severity(&d.kind),
+                kind: d.kind.as_str(),
+                severity: d.kind.severity(),
                 message: &d.message,
             })
             .collect(),

@@ -215,18 +215,6 @@ fn compare_loads(a: &ReportedLoad, b: &ReportedLoad) -> Ordering {
         .then_with(|| (&a.api, a.sink, &a.url, &a.page).cmp(&(&b.api, b.sink, &b.url, &b.page)))
 }
 
-/// How serious a diagnostic is. Diagnostics carry only a free-form kind, so
-/// this is the one place that ranks them: a source that could not be read or
-/// configured is an error, a source that was only partly analysed a warning,
-/// anything else (an unused suppression) a note.
-pub(crate) fn diagnostic_severity(kind: &str) -> Severity {
-    match kind {
-        "io-error" | "config-error" | "internal-error" => Severity::Error,
-        "syntax-error" | "parse-error" | "too-large" | "encoding-error" => Severity::Warning,
-        _ => Severity::Info,
-    }
-}
-
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,

@@ -13,7 +13,7 @@ use offsite_model::{Consent, ConsentKind, RuleInfo, Severity, Source};
 use serde::Serialize;
 
 use crate::json::Exposure;
-use crate::{RenderOptions, Sorted, diagnostic_severity};
+use crate::{RenderOptions, Sorted};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -366,9 +366,11 @@ pub fn render(
         .diagnostics
         .iter()
         .map(|d| Notification {
-            level: level(diagnostic_severity(&d.kind)),
+            level: level(d.kind.severity()),
             message: Message { text: &d.message },
-            descriptor: Descriptor { id: &d.kind },
+            descriptor: Descriptor {
+                id: d.kind.as_str(),
+            },
             locations: [Location {
                 physical_location: PhysicalLocation {
                     artifact_location: artifact_location(&d.source),

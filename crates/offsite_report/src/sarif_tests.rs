@@ -1,4 +1,4 @@
-use offsite_model::Report;
+use offsite_model::{Diagnostic, DiagnosticKind, Report, Source};
 use serde_json::Value;
 
 use super::*;
@@ -200,5 +200,49 @@ fn wiki_results_carry_exposure_and_a_rank() {
     let files = sarif(&fixture::report(), &fixture::rules());
     for r in files["runs"][0]["results"].as_array().unwrap() {
         assert!(r.get("rank").is_none() && r["properties"].get("exposure").is_none());
+    }
+}
+
+/// Regression: diagnostic kinds were strings ranked by matching, and
+/// `dump-error` and `api-error` fell through to the lowest level, so a damaged
+/// dump was a SARIF `note` like an unused suppression.
+#[test]
+fn damaged_dump_and_api_errors_are_sarif_errors() {
+    let mut report = fixture::report();
+    report.diagnostics = [
+        DiagnosticKind::DumpError,
+        DiagnosticKind::ApiError,
+        DiagnosticKind::IoError,
+        DiagnosticKind::UnusedSuppression,
+    ]
+    .into_iter()
+    .map(|kind| Diagnostic {
+        source: Source::file("wiki.xml.bz2"),
+        line: None,
+        column: None,
+        kind,
+        message: format!("{kind} happened"),
+    })
+    .collect();
+    let value = sarif(&report, &fixture::rules());
+    let notes = value["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let levels: Vec<(&str, &str)> = notes
+        .iter()
+        .map(|n| {
+            (
+                n["descriptor"]["id"].as_str().unwrap(),
+                n["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    for (id, expected) in [
+        ("dump-error", "error"),
+        ("api-error", "error"),
+        ("io-error", "error"),
+        ("unused-suppression", "note"),
+    ] {
+        assert!(levels.contains(&(id, expected)), "{id}: {levels:?}");
     }
 }

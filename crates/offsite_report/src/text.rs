@@ -9,7 +9,7 @@ use offsite_model::{Consent, ConsentKind, LoadExposure, Report, ReportedLoad, Se
 use crate::escape::terminal;
 use crate::summary::summary;
 use crate::tables::{write_quiet_loads, write_summary};
-use crate::{RenderOptions, Sorted, diagnostic_severity, frame};
+use crate::{RenderOptions, Sorted, frame};
 
 /// ANSI styling, or none. Applied only to text that was already escaped, so
 /// the only escape sequences in the output are the ones written here.
@@ -102,7 +102,7 @@ pub fn render(
             out,
             "{}: {}: {}",
             p.paint(Style::Bold, &location),
-            p.severity(diagnostic_severity(&d.kind), &terminal(&d.kind)),
+            p.severity(d.kind.severity(), d.kind.as_str()),
             terminal(&d.message),
         )?;
     }

@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use jiff::civil::Date;
-use offsite_classify::{Classifier, HostSource};
+use offsite_classify::{Classifier, HostSource, PAGE_SCHEME};
 use offsite_detect::Detection;
-use offsite_model::{Diagnostic, Finding, Language, LineIndex, Load, ReportedLoad, Source};
+use offsite_model::{
+    Diagnostic, DiagnosticKind, Finding, Language, LineIndex, Load, ReportedLoad, Source,
+};
 use sha2::{Digest, Sha256};
 
 use crate::rule::{Context, Rule};
@@ -81,7 +83,7 @@ impl Linter {
                 source,
                 Some(at.line),
                 Some(at.column),
-                "syntax-error",
+                DiagnosticKind::SyntaxError,
                 &error.message,
             ));
         }
@@ -123,7 +125,7 @@ impl Linter {
                 source,
                 Some(at.line),
                 Some(at.column),
-                "invalid-suppression",
+                DiagnosticKind::InvalidSuppression,
                 &bad.message,
             ));
         }
@@ -178,7 +180,7 @@ impl Linter {
                     source,
                     Some(at.line),
                     Some(at.column),
-                    "unused-suppression",
+                    DiagnosticKind::UnusedSuppression,
                     &message,
                 ));
             }
@@ -265,13 +267,19 @@ fn host_matches(source: &HostSource, load: &Load) -> bool {
             } else {
                 url.to_owned()
             };
-            source.matches_url(&absolute)
+            source.matches_absolute_url(&absolute, PAGE_SCHEME)
         }
         // Partly known URL: match on what is certain (scheme, host), as a
         // request to the host's root would be; the port is not certain.
         url => {
             let scheme = url.and_then(|u| offsite_model::split_url(u).scheme);
-            source.matches(scheme.as_deref().unwrap_or("https"), host, None, "/")
+            source.matches_parts(
+                scheme.as_deref().unwrap_or(PAGE_SCHEME),
+                host,
+                None,
+                "/",
+                PAGE_SCHEME,
+            )
         }
     }
 }
@@ -363,14 +371,14 @@ fn diagnostic(
     source: &Source,
     line: Option<u32>,
     column: Option<u32>,
-    kind: &str,
+    kind: DiagnosticKind,
     message: &str,
 ) -> Diagnostic {
     Diagnostic {
         source: source.clone(),
         line,
         column,
-        kind: kind.to_owned(),
+        kind,
         message: message.to_owned(),
     }
 }

@@ -316,7 +316,7 @@ fn suppressions_for_disabled_rules_are_not_unused() {
     let unused: Vec<Option<u32>> = report
         .diagnostics
         .iter()
-        .filter(|d| d.kind == "unused-suppression")
+        .filter(|d| d.kind == offsite_model::DiagnosticKind::UnusedSuppression)
         .map(|d| d.line)
         .collect();
     assert!(unused.is_empty(), "{unused:?}");

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher};
 use jiff::civil::Date;
-use offsite_classify::{HostSource, TierConfig};
+use offsite_classify::{HostSource, Profile, TierConfig};
 use offsite_model::{Severity, Sink};
 use toml::Spanned;
 
@@ -39,7 +39,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             tiers: TierConfig {
-                profile: "wikimedia".to_owned(),
+                profile: Profile::Wikimedia,
                 ..TierConfig::default()
             },
             detect: offsite_detect::Options::default(),
@@ -81,8 +81,6 @@ impl RuleSettings {
 #[derive(Debug, Clone)]
 pub struct AllowEntry {
     pub host: HostSource,
-    /// The host-source as written, for messages.
-    pub host_text: String,
     /// `None` = every kind of load.
     pub sinks: Option<Vec<Sink>>,
     pub reason: String,
@@ -147,7 +145,12 @@ impl Settings {
             serve,
         } = options;
         let tiers = TierConfig {
-            profile: profile.unwrap_or_else(|| "wikimedia".to_owned()),
+            profile: Profile::parse(profile.as_deref().unwrap_or_default()).map_err(|e| {
+                ConfigError::Invalid {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                }
+            })?,
             first_party,
             wmcs,
         };
@@ -334,7 +337,6 @@ impl Cx<'_> {
         };
         Ok(AllowEntry {
             host,
-            host_text: host_text.get_ref().trim().to_owned(),
             sinks,
             reason,
         })

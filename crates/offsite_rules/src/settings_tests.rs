@@ -12,7 +12,7 @@ fn error(text: &str) -> String {
 #[test]
 fn the_documented_example_parses() {
     let s = Settings::from_toml(crate::docs::EXAMPLE_CONFIG, "offsite.toml").expect("example");
-    assert_eq!(s.tiers.profile, "wikimedia");
+    assert_eq!(s.tiers.profile, offsite_classify::Profile::Wikimedia);
     assert_eq!(s.tiers.first_party, ["wiki.example.org"]);
     assert_eq!(s.detect.consent_functions, ["myGadget.hasConsent"]);
     assert_eq!(s.fail_on, Some(Severity::Warning));
@@ -35,7 +35,7 @@ fn the_documented_example_parses() {
 #[test]
 fn default_is_wikimedia_with_every_rule() {
     let s = Settings::default();
-    assert_eq!(s.tiers.profile, "wikimedia");
+    assert_eq!(s.tiers.profile, offsite_classify::Profile::Wikimedia);
     assert_eq!(s.rules.enabled.len(), crate::rules::ALL.len());
     let empty = Settings::from_toml("", "dir/offsite.toml").expect("empty file");
     assert_eq!(empty.rules, s.rules);
@@ -107,7 +107,7 @@ fn wrong_types_and_values_name_the_key() {
 fn bad_host_source_is_reported_with_its_place() {
     let e = error("[[allow]]\nhost = \"'self'\"\nreason = \"x\"\n");
     assert!(
-        e.starts_with("conf/offsite.toml:2:8: `allow[0].host`: invalid host source `'self'`"),
+        e.starts_with("conf/offsite.toml:2:8: `allow[0].host`: invalid host-source `'self'`"),
         "{e}"
     );
     let e = error("[[allow]]\nhost = \"fonts.example.com\"\nsinks = [\"fonts\"]\nreason = \"x\"\n");

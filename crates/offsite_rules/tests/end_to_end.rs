@@ -144,9 +144,8 @@ expires = \"2000-01-01\"
     assert_eq!(rules, ["OS206", "OS301"]);
     // The OS102 suppression now suppresses nothing.
     assert!(
-        report
-            .diagnostics
-            .iter()
-            .any(|d| d.kind == "unused-suppression" && d.line == Some(9))
+        report.diagnostics.iter().any(|d| d.kind
+            == offsite_model::DiagnosticKind::UnusedSuppression
+            && d.line == Some(9))
     );
 }

@@ -61,6 +61,8 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 /// Why the collector could not start or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    #[error("the operating system gave no random bytes for the rate-limit key")]
+    NoRandomness,
     #[error("invalid configuration: {0}")]
     Config(String),
     #[error("cannot listen on `{addr}`: {source}")]
@@ -69,7 +71,7 @@ pub enum ServeError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot read the inventory `{}`: {reason}", path.display())]
+    #[error("cannot read the scan `{}`: {reason}", path.display())]
     Inventory { path: PathBuf, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -302,7 +304,7 @@ pub async fn app(config: ServeConfig) -> Result<(Router, Handle), ServeError> {
         grace: config.request_timeout() + Duration::from_secs(5),
     };
     let state = Arc::new(AppState {
-        limiter: RateLimiter::new(&config.rate_limit),
+        limiter: RateLimiter::new(&config.rate_limit).ok_or(ServeError::NoRandomness)?,
         in_flight: Arc::new(Semaphore::new(config.limits.max_in_flight)),
         filter,
         allow_origin,

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use axum::extract::connect_info::Connected;
 use axum::http::HeaderMap;
 use axum::serve::{IncomingStream, Listener};
+use ring::hmac;
+use ring::rand::SystemRandom;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -25,49 +27,19 @@ use crate::config::RateLimitConfig;
 /// the table cannot link a client across hours.
 const KEY_LIFETIME: Duration = Duration::from_hours(1);
 
-/// 32 bytes from the operating system, or (where there is no
-/// `/dev/urandom`) from std's randomly seeded hasher mixed with the time.
-pub(crate) fn random_key() -> [u8; 32] {
-    use std::hash::{BuildHasher, Hasher};
-    use std::io::Read as _;
-    let mut key = [0u8; 32];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut key))
-        .is_ok()
-    {
-        return key;
-    }
-    let mut h = Sha256::new();
-    for _ in 0..4 {
-        let mut std_hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        std_hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        h.update(std_hasher.finish().to_le_bytes());
-    }
-    h.update(std::process::id().to_le_bytes());
-    h.finalize().into()
+/// A fresh HMAC-SHA-256 key from the operating system's random source
+/// (ring's `SystemRandom`); `None` only when the OS gives no randomness.
+fn new_key(rng: &SystemRandom) -> Option<hmac::Key> {
+    hmac::Key::generate(hmac::HMAC_SHA256, rng).ok()
 }
 
-/// HMAC-SHA-256 (RFC 2104) with a 32-byte key.
-pub(crate) fn hmac_sha256(key: &[u8; 32], msg: &[u8]) -> [u8; 32] {
-    let mut ipad = [0x36u8; 64];
-    let mut opad = [0x5cu8; 64];
-    for (i, k) in key.iter().enumerate() {
-        ipad[i] ^= k;
-        opad[i] ^= k;
-    }
-    let inner = Sha256::new()
-        .chain_update(ipad)
-        .chain_update(msg)
-        .finalize();
-    Sha256::new()
-        .chain_update(opad)
-        .chain_update(inner)
-        .finalize()
-        .into()
+/// The keyed hash that names a client in the bucket table: the first 16
+/// bytes of HMAC-SHA-256 of its address.
+fn client_id(key: &hmac::Key, ip: IpAddr) -> [u8; 16] {
+    let tag = hmac::sign(key, &client_bytes(ip));
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&tag.as_ref()[..16]);
+    id
 }
 
 /// Constant-time equality of two secrets: compares their SHA-256 digests so
@@ -124,7 +96,7 @@ struct Bucket {
 
 #[derive(Debug)]
 struct Table {
-    key: [u8; 32],
+    key: hmac::Key,
     key_born: Instant,
     buckets: HashMap<[u8; 16], Bucket>,
 }
@@ -136,20 +108,24 @@ pub(crate) struct RateLimiter {
     burst: f64,
     max_clients: usize,
     table: Mutex<Table>,
+    rng: SystemRandom,
 }
 
 impl RateLimiter {
-    pub(crate) fn new(cfg: &RateLimitConfig) -> Self {
-        Self {
+    /// `None` when the operating system gives no random bytes for the key.
+    pub(crate) fn new(cfg: &RateLimitConfig) -> Option<Self> {
+        let rng = SystemRandom::new();
+        Some(Self {
             per_second: cfg.per_second,
             burst: f64::from(cfg.burst.max(1)),
             max_clients: cfg.max_clients.max(1),
             table: Mutex::new(Table {
-                key: random_key(),
+                key: new_key(&rng)?,
                 key_born: Instant::now(),
                 buckets: HashMap::new(),
             }),
-        }
+            rng,
+        })
     }
 
     /// Takes a token for `ip`, or says how long to wait for one.
@@ -161,13 +137,16 @@ impl RateLimiter {
             .table
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if now.saturating_duration_since(table.key_born) >= KEY_LIFETIME {
-            table.key = random_key();
+        // Should the OS give no random bytes, the old key is kept and the
+        // change tried again on the next request: limiting carries on.
+        if now.saturating_duration_since(table.key_born) >= KEY_LIFETIME
+            && let Some(key) = new_key(&self.rng)
+        {
+            table.key = key;
             table.key_born = now;
             table.buckets.clear();
         }
-        let mut id = [0u8; 16];
-        id.copy_from_slice(&hmac_sha256(&table.key, &client_bytes(ip))[..16]);
+        let id = client_id(&table.key, ip);
 
         if table.buckets.len() >= self.max_clients && !table.buckets.contains_key(&id) {
             // Entries that would be full again carry no information.
@@ -356,22 +335,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hmac_matches_rfc_4231_case_2_shape() {
-        // RFC 4231 test case 2 uses a 4-byte key ("Jefe"); HMAC pads keys
-        // with zeros to the block size, so a zero-padded 32-byte key gives
-        // the same MAC.
-        let mut key = [0u8; 32];
-        key[..4].copy_from_slice(b"Jefe");
-        let mac = hmac_sha256(&key, b"what do ya want for nothing?");
-        let hex: String = mac.iter().fold(String::new(), |mut s, b| {
-            use std::fmt::Write as _;
-            let _ = write!(s, "{b:02x}");
-            s
-        });
-        assert_eq!(
-            hex,
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
+    fn client_ids_are_keyed_and_name_an_ipv6_client_by_its_64_prefix() {
+        let rng = SystemRandom::new();
+        let (Some(k1), Some(k2)) = (new_key(&rng), new_key(&rng)) else {
+            panic!("no OS randomness in the test environment");
+        };
+        let v4 = IpAddr::from([192, 0, 2, 7]);
+        assert_eq!(client_id(&k1, v4), client_id(&k1, v4));
+        assert_ne!(client_id(&k1, v4), client_id(&k2, v4), "a new key unlinks");
+        let a = IpAddr::from([0x2001, 0xdb8, 1, 2, 0, 0, 0, 1]);
+        let b = IpAddr::from([0x2001, 0xdb8, 1, 2, 0xffff, 0, 0, 9]);
+        let other = IpAddr::from([0x2001, 0xdb8, 1, 3, 0, 0, 0, 1]);
+        assert_eq!(client_id(&k1, a), client_id(&k1, b));
+        assert_ne!(client_id(&k1, a), client_id(&k1, other));
     }
 
     #[test]
@@ -387,7 +363,8 @@ mod tests {
             per_second: 2.0,
             burst: 3,
             max_clients: 10,
-        });
+        })
+        .unwrap_or_else(|| panic!("no OS randomness in the test environment"));
         let ip: IpAddr = "192.0.2.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
         let t0 = Instant::now();
         for _ in 0..3 {
@@ -409,7 +386,8 @@ mod tests {
             per_second: 1.0,
             burst: 1,
             max_clients: 10,
-        });
+        })
+        .unwrap_or_else(|| panic!("no OS randomness in the test environment"));
         let now = Instant::now();
         let a: IpAddr = "2001:db8:1:2::1".parse().unwrap_or(IpAddr::from([0; 16]));
         let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap_or(a);
@@ -425,7 +403,8 @@ mod tests {
             per_second: 1.0,
             burst: 10,
             max_clients: 100,
-        });
+        })
+        .unwrap_or_else(|| panic!("no OS randomness in the test environment"));
         let now = Instant::now();
         for i in 0..1000u32 {
             let _ = rl.check(IpAddr::from(i.to_be_bytes()), now);

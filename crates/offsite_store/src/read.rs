@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use offsite_collect::Blocked;
+use offsite_collect::{AttributionMethod, Blocked};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -228,12 +228,18 @@ impl Store {
                     })
                 })
                 .transpose()?;
+            let method: String = row.try_get(5)?;
+            let method = AttributionMethod::from_name(&method).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "attribution of group {group_id}: unknown method `{method}`"
+                ))
+            })?;
             by_group.entry(group_id).or_default().push(Attribution {
                 page: row.try_get(1)?,
                 gadget: row.try_get(2)?,
                 url: row.try_get(3)?,
                 line,
-                method: row.try_get(5)?,
+                method,
                 confidence: row.try_get(6)?,
             });
         }

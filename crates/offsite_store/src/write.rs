@@ -386,7 +386,7 @@ impl Store {
                     codec::opt_text(a.gadget.as_deref()),
                     codec::opt_text(a.url.as_deref()),
                     Param::OptInt(a.line.map(i64::from)),
-                    codec::text(&a.method),
+                    codec::text(a.method.as_str()),
                     // SQLite stores NaN as NULL, which the NOT NULL column refuses.
                     Param::Float(if a.confidence.is_finite() {
                         a.confidence

@@ -616,7 +616,7 @@ async fn attributions_are_replaced() {
             gadget: Some("HotCat".to_owned()),
             url: Some("https://a.example/x.js".to_owned()),
             line: Some(7),
-            method: "exact-url".to_owned(),
+            method: offsite_collect::AttributionMethod::ExactUrl,
             confidence,
         };
         store
@@ -755,7 +755,7 @@ async fn prune_keeps_aggregates_and_drops_old_samples() {
                     gadget: None,
                     url: None,
                     line: None,
-                    method: "host".into(),
+                    method: offsite_collect::AttributionMethod::Host,
                     confidence: 1.0,
                 }],
             )

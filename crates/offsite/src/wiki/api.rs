@@ -5,7 +5,7 @@ use std::sync::mpsc;
 
 use anyhow::{Context, Result, bail};
 use offsite_api::{ApiClient, ClientOptions, WikiPage};
-use offsite_model::{Diagnostic, Report, Source};
+use offsite_model::{Diagnostic, DiagnosticKind, Report, Source};
 use offsite_rules::Linter;
 use offsite_wiki::{Namespace, Namespaces};
 use rayon::ThreadPool;
@@ -161,7 +161,7 @@ pub fn read_api(
             source: Source::file(cp.display().to_string()),
             line: None,
             column: None,
-            kind: "checkpoint".to_owned(),
+            kind: DiagnosticKind::Checkpoint,
             message,
         });
     }
@@ -183,7 +183,7 @@ pub fn read_api(
             },
             line: None,
             column: None,
-            kind: "api-error".to_owned(),
+            kind: DiagnosticKind::ApiError,
             message: format!(
                 "the crawl stopped early: {e}; the {delivered} page(s) read before it are reported ({resume})"
             ),

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use offsite_dump::{DumpError, DumpOptions, DumpPage, SiteInfo as DumpSiteInfo};
-use offsite_model::{Diagnostic, Report, Source};
+use offsite_model::{Diagnostic, DiagnosticKind, Report, Source};
 use offsite_rules::Linter;
 use offsite_wiki::{Namespace, Namespaces, RevisionMeta};
 use rayon::ThreadPool;
@@ -86,7 +86,7 @@ pub fn read_dump(
             source: Source::file(dump_name.clone()),
             line: None,
             column: None,
-            kind: "dump-warning".to_owned(),
+            kind: DiagnosticKind::DumpWarning,
             message: warning,
         });
     }
@@ -102,7 +102,7 @@ fn dump_item(item: Result<DumpPage, DumpError>, wiki: &str, dump_name: &str) -> 
                 source: Source::file(dump_name),
                 line: None,
                 column: None,
-                kind: "dump-error".to_owned(),
+                kind: DiagnosticKind::DumpError,
                 // The message names the file and the byte offset.
                 message: e.to_string(),
             });

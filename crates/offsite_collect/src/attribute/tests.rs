@@ -52,7 +52,7 @@ fn summary(a: &[Attribution]) -> Vec<(String, Option<String>, String, f64)> {
             (
                 a.page.clone(),
                 a.gadget.clone(),
-                a.method.clone(),
+                a.method.to_string(),
                 a.confidence,
             )
         })
@@ -110,7 +110,7 @@ fn exact_url_wins_and_names_the_gadget() {
     assert_eq!(got.len(), 2);
     assert!(
         got.iter()
-            .all(|a| a.method == "origin-path" && a.confidence == ORIGIN_PATH / 2.0)
+            .all(|a| a.method.as_str() == "origin-path" && a.confidence == ORIGIN_PATH / 2.0)
     );
 }
 
@@ -128,7 +128,7 @@ fn protocol_relative_loads_take_the_document_scheme() {
         "//widgets.example.com/w.js",
         "script-src-elem",
     );
-    assert_eq!(index.attribute(&http)[0].method, "exact-url");
+    assert_eq!(index.attribute(&http)[0].method.as_str(), "exact-url");
     // An http URL reported from an https page is not what `//…` resolves to.
     let mismatch = blocked_on(DOC, "http://widgets.example.com/w.js", "script-src-elem");
     assert_eq!(summary(&index.attribute(&mismatch))[0].2, "host");
@@ -241,7 +241,7 @@ fn run_time_urls_match_by_pattern_then_host() {
         index
             .attribute(&blocked_on(DOC, blocked, directive))
             .first()
-            .map(|a| (a.method.clone(), a.confidence))
+            .map(|a| (a.method.to_string(), a.confidence))
     };
     assert_eq!(
         method("https://maps.toolforge.org/tile/10/5/7.png", "img-src"),
@@ -293,7 +293,7 @@ fn a_library_is_blamed_through_the_source_file() {
         "document-uri": DOC, "blocked-uri": "https://api.example.com/data", "effective-directive": "connect-src",
         "source-file": "https://third.example.net/lib.js",
     }));
-    assert_eq!(index.attribute(&fetch)[0].method, "source-file");
+    assert_eq!(index.attribute(&fetch)[0].method.as_str(), "source-file");
     // The wiki's own load.php names no library.
     let rl = report(json!({
         "document-uri": DOC, "blocked-uri": "inline", "effective-directive": "script-src-elem",

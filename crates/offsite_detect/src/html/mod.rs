@@ -24,6 +24,7 @@ use html5gum::{State, Tokenizer};
 use offsite_model::{Load, Sink};
 
 use crate::css::network_url;
+use crate::sink_tables::ELEMENT_SINKS;
 use crate::{Detection, Options, SyntaxError, css, js};
 use tokens::{Attr, Event, Tag};
 use values::{is_javascript_type, is_template_type, srcset_urls};
@@ -205,6 +206,9 @@ impl Scan<'_> {
             {
                 self.url(tag.attr(b"src"), "<script src>", Sink::Script);
             }
+            // A script of a type browsers do not run: nothing is fetched (not
+            // the table's `<script src>` below).
+            b"script" => {}
             b"link" => self.link(tag),
             b"img" => {
                 self.url(tag.attr(b"src"), "<img src>", Sink::Image);
@@ -222,14 +226,6 @@ impl Scan<'_> {
                     self.embedded(srcdoc, detect_fragment);
                 }
             }
-            b"frame" => self.url(tag.attr(b"src"), "<frame src>", Sink::Iframe),
-            b"form" => self.url(tag.attr(b"action"), "<form action>", Sink::Form),
-            b"audio" => self.url(tag.attr(b"src"), "<audio src>", Sink::Media),
-            b"video" => {
-                self.url(tag.attr(b"src"), "<video src>", Sink::Media);
-                self.url(tag.attr(b"poster"), "<video poster>", Sink::Image);
-            }
-            b"track" => self.url(tag.attr(b"src"), "<track src>", Sink::Media),
             b"input" => {
                 if tag
                     .attr(b"type")
@@ -239,9 +235,6 @@ impl Scan<'_> {
                 }
                 self.url(tag.attr(b"formaction"), "<input formaction>", Sink::Form);
             }
-            b"button" => self.url(tag.attr(b"formaction"), "<button formaction>", Sink::Form),
-            b"object" => self.url(tag.attr(b"data"), "<object data>", Sink::Other),
-            b"embed" => self.url(tag.attr(b"src"), "<embed src>", Sink::Other),
             // SVG `<image>`; `xlink:href` is the SVG 1.1 spelling.
             b"image" => {
                 let href = tag.attr(b"href").or_else(|| tag.attr(b"xlink:href"));
@@ -258,7 +251,17 @@ impl Scan<'_> {
             b"body" | b"table" | b"td" | b"th" => {
                 self.url(tag.attr(b"background"), "[background]", Sink::Image);
             }
-            _ => {}
+            // Plain attribute URLs (`<form action>`, `<video poster>`...):
+            // the shared table.
+            name => {
+                for &(element, attribute, sink) in ELEMENT_SINKS {
+                    if element.as_bytes() == name
+                        && let Some(value) = tag.attr(attribute.as_bytes())
+                    {
+                        self.url(Some(value), &format!("<{element} {attribute}>"), sink);
+                    }
+                }
+            }
         }
     }
 
@@ -312,13 +315,13 @@ impl Scan<'_> {
     }
 
     /// One URL-valued attribute, offsets on its value.
-    fn url(&mut self, attr: Option<&Attr>, api: &'static str, sink: Sink) {
+    fn url(&mut self, attr: Option<&Attr>, api: &str, sink: Sink) {
         let Some(attr) = attr else { return };
         let raw = String::from_utf8_lossy(&attr.value);
         self.push(attr.start, attr.end, &raw, api, sink);
     }
 
-    fn push(&mut self, start: usize, end: usize, raw: &str, api: &'static str, sink: Sink) {
+    fn push(&mut self, start: usize, end: usize, raw: &str, api: &str, sink: Sink) {
         let Some((url, resolution)) = network_url(raw) else {
             return;
         };

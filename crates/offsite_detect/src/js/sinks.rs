@@ -18,6 +18,7 @@ use super::fold::Folded;
 use super::resolve::{Resolver, Val, property};
 use super::url;
 use crate::Options;
+use crate::sink_tables::{page_api_sink, url_api_sink};
 
 pub(super) struct Scanner<'s, 'a> {
     pub(super) r: Resolver<'s, 'a>,
@@ -225,16 +226,6 @@ impl<'s, 'a> Scanner<'s, 'a> {
                     self.modules(id, span, "mw.loader.using", a);
                 }
             }
-            "importScript" => self.import_page(id, span, path, Sink::Script, arg(args, 0)),
-            "importStylesheet" => self.import_page(id, span, path, Sink::Style, arg(args, 0)),
-            "mw.loader.getScript" | "$.getScript" | "importScriptURI" => {
-                self.simple(id, span, path, Sink::Script, arg(args, 0));
-            }
-            "importStylesheetURI" => self.simple(id, span, path, Sink::Style, arg(args, 0)),
-            "navigator.sendBeacon" => self.simple(id, span, path, Sink::Beacon, arg(args, 0)),
-            "navigator.serviceWorker.register" => {
-                self.simple(id, span, path, Sink::Worker, arg(args, 0));
-            }
             "fetch" => {
                 let Some(a) = arg(args, 0) else { return true };
                 let target = match self.r.resolve(a, 0) {
@@ -267,7 +258,15 @@ impl<'s, 'a> Scanner<'s, 'a> {
                     }
                 }
             }
-            _ => return false,
+            _ => {
+                if let Some(sink) = page_api_sink(path) {
+                    self.import_page(id, span, path, sink, arg(args, 0));
+                } else if let Some(sink) = url_api_sink(path) {
+                    self.simple(id, span, path, sink, arg(args, 0));
+                } else {
+                    return false;
+                }
+            }
         }
         true
     }

@@ -206,21 +206,8 @@ pub(super) fn markup_has_content(markup: &str) -> bool {
     !(rest.is_empty() || rest == ">" || rest == "/>" || rest.starts_with("></"))
 }
 
-/// What setting `attr` on a `tag` element loads. `None`: nothing (an `<a
-/// href>` is navigation, not a load).
-pub(super) fn element_sink(tag: &str, attr: &str) -> Option<Sink> {
-    Some(match (tag, attr) {
-        ("script", "src") => Sink::Script,
-        // The real sink of a link depends on its rel; see `link_sink`.
-        ("link", "href") => Sink::Style,
-        ("img", "src" | "srcset") | ("video", "poster") | ("input", "src") => Sink::Image,
-        ("iframe" | "frame", "src") => Sink::Iframe,
-        ("audio" | "video" | "source" | "track", "src") | ("source", "srcset") => Sink::Media,
-        ("form", "action") => Sink::Form,
-        ("embed", "src") | ("object", "data") => Sink::Other,
-        _ => return None,
-    })
-}
+/// What setting `attr` on a `tag` element loads: the shared table.
+pub(super) use crate::sink_tables::element_sink;
 
 /// The sink of a `<link href>` with this `rel`; `None` for rels that fetch
 /// nothing (`canonical`, `next`).

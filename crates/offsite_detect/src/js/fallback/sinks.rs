@@ -10,6 +10,7 @@ use tree_sitter::Node;
 use super::fold::{Folder, string_value};
 use super::target::with_target;
 use super::{callee_path, node_text};
+use crate::sink_tables::{page_api_sink, url_api_sink};
 
 /// What a name was made from: `var s = document.createElement('script')`,
 /// `var img = new Image()`, `var xhr = new XMLHttpRequest()`.
@@ -115,16 +116,7 @@ fn property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'t>> {
 /// Sink and API name of `element.<attribute> = url` for a created element.
 fn element_sink(tag: &str, attribute: &str) -> Option<(Sink, String)> {
     let tag = if tag == "image" { "img" } else { tag };
-    let sink = match (tag, attribute) {
-        ("script", "src") => Sink::Script,
-        ("link", "href") => Sink::Style,
-        ("img", "src" | "srcset") | ("video", "poster") | ("input", "src") => Sink::Image,
-        ("iframe" | "frame", "src") => Sink::Iframe,
-        ("audio" | "video" | "source" | "track", "src") | ("source", "srcset") => Sink::Media,
-        ("form", "action") => Sink::Form,
-        ("embed", "src") | ("object", "data") => Sink::Other,
-        _ => return None,
-    };
+    let sink = crate::sink_tables::element_sink(tag, attribute)?;
     Some((sink, format!("{tag}.{attribute}")))
 }
 
@@ -212,17 +204,14 @@ impl<'t> Finder<'_, 't> {
         match path {
             "mw.loader.load" => self.loader_load(site, args),
             "mw.loader.using" => self.modules(site, path, first),
-            "mw.loader.getScript" | "importScriptURI" | "$.getScript" => {
-                self.url_load(site, path, Sink::Script, first)
-            }
-            "importScript" => self.page_load(site, path, Sink::Script, first),
-            "importStylesheet" => self.page_load(site, path, Sink::Style, first),
-            "importStylesheetURI" => self.url_load(site, path, Sink::Style, first),
             "$.ajax" | "$.get" | "$.getJSON" | "$.post" => self.ajax(site, path, args),
-            "fetch" => self.url_load(site, path, Sink::Fetch, first),
-            "navigator.sendBeacon" => self.url_load(site, path, Sink::Beacon, first),
-            "navigator.serviceWorker.register" => self.url_load(site, path, Sink::Worker, first),
-            _ => None,
+            _ => {
+                if let Some(sink) = page_api_sink(path) {
+                    self.page_load(site, path, sink, first)
+                } else {
+                    self.url_load(site, path, url_api_sink(path)?, first)
+                }
+            }
         }
     }
 
