@@ -78,4 +78,7 @@ fixtures! {
     recoverable => "recoverable.js",
     broken => "broken.js",
     typed => "typed.ts",
+    fandom_loaders => "fandom_loaders.js",
+    library_model => "library_model.js",
+    social_sdk => "social_sdk.js",
 }

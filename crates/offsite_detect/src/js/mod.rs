@@ -12,6 +12,8 @@ mod elements;
 pub mod fallback;
 mod flow;
 mod fold;
+mod library;
+mod platform;
 mod prescan;
 mod resolve;
 mod sinks;

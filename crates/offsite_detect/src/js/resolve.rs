@@ -214,17 +214,15 @@ impl<'s, 'a> Resolver<'s, 'a> {
         let callee = self.resolve(&call.callee, depth);
         if let Val::Global(path) = &callee {
             return match path.as_str() {
-                "document.createElement" => {
-                    first
-                        .and_then(|e| url::string_literal(e))
-                        .map_or(Val::Unknown, |tag| {
-                            Val::Element(Elem {
-                                tag: tag.to_ascii_lowercase(),
-                                rel: None,
-                                origin: None,
-                            })
+                "document.createElement" => first
+                    .and_then(|e| self.constant_text(e, depth))
+                    .map_or(Val::Unknown, |tag| {
+                        Val::Element(Elem {
+                            tag: tag.to_ascii_lowercase(),
+                            rel: None,
+                            origin: None,
                         })
-                }
+                    }),
                 "$" => match first {
                     Some(arg) => self.jquery_of(arg, depth),
                     None => Val::JQuery(None),
@@ -249,6 +247,54 @@ impl<'s, 'a> Resolver<'s, 'a> {
             }
         }
         Val::Unknown
+    }
+
+    /// A short text fully known before the code runs: a literal, or a
+    /// constant or wrapper parameter holding one (`d.createElement(s)` in
+    /// `(function (d, s) {…})(document, 'script')`).
+    fn constant_text(&mut self, expr: &'a Expression<'a>, depth: u32) -> Option<String> {
+        if let Some(text) = url::string_literal(expr) {
+            return Some(text.to_owned());
+        }
+        if let Expression::Identifier(ident) = expr.get_inner_expression()
+            && let Ok(symbol) = self.binding(ident)
+            && self.is_constant_symbol(symbol)
+            && let Some(argument) = self.wrapper_argument(symbol)
+            && depth <= MAX_DEPTH
+        {
+            return self.constant_text(argument, depth + 1);
+        }
+        let folded = self.fold_part(expr, depth);
+        (folded.dynamic.is_none() && !folded.text.is_empty() && folded.text.len() <= 64)
+            .then_some(folded.text)
+    }
+
+    /// The argument a parameter of an immediately called function receives
+    /// (`(function (d, s) {…})(document, 'script')`, also after `!`).
+    fn wrapper_argument(&self, symbol: SymbolId) -> Option<&'a Expression<'a>> {
+        let nodes = self.semantic.nodes();
+        let decl = self.semantic.scoping().symbol_declaration(symbol);
+        let AstKind::FormalParameter(param) = nodes.kind(decl) else {
+            return None;
+        };
+        let params_id = nodes.parent_id(decl);
+        let AstKind::FormalParameters(params) = nodes.kind(params_id) else {
+            return None;
+        };
+        let index = params.items.iter().position(|p| p.span == param.span)?;
+        let function_id = nodes.parent_id(params_id);
+        let function_span = nodes.kind(function_id).span();
+        let mut parent = nodes.parent_id(function_id);
+        while let AstKind::ParenthesizedExpression(_) = nodes.kind(parent) {
+            parent = nodes.parent_id(parent);
+        }
+        let AstKind::CallExpression(call) = nodes.kind(parent) else {
+            return None;
+        };
+        if call.callee.get_inner_expression().span() != function_span {
+            return None;
+        }
+        call.arguments.get(index).and_then(|a| a.as_expression())
     }
 
     /// `$(arg)`: markup creates an element, an element is wrapped.
@@ -429,7 +475,21 @@ impl<'s, 'a> Resolver<'s, 'a> {
                 // `mw.hook('wikipage.content').add(function ($content) {…})`
                 Some((Some("add"), m)) => match m.object().get_inner_expression() {
                     Expression::CallExpression(hook) => match self.resolve(&hook.callee, depth) {
-                        Val::Global(p) if p == "mw.hook" => Val::JQuery(None),
+                        // Fandom's dev libraries fire `mw.hook('dev.NAME')` with
+                        // themselves: the argument is `window.dev.NAME`.
+                        Val::Global(p) if p == "mw.hook" => {
+                            match hook
+                                .arguments
+                                .first()
+                                .and_then(|a| a.as_expression())
+                                .and_then(url::string_literal)
+                            {
+                                Some(name) if name.starts_with("dev.") => {
+                                    Val::Global(name.to_owned())
+                                }
+                                _ => Val::JQuery(None),
+                            }
+                        }
                         _ => Val::Unknown,
                     },
                     _ => Val::Unknown,

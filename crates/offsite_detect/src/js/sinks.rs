@@ -68,7 +68,11 @@ fn is_sink_method(name: &str) -> bool {
             | "importStylesheetURI"
             | "$"
             | "jQuery"
-    )
+            | "importArticles"
+            | "importArticle"
+            | "importScriptPage"
+            | "importStylesheetPage"
+    ) || super::library::is_entry_method(name)
 }
 
 fn arg<'a>(arguments: &'a [Argument<'a>], i: usize) -> Option<&'a Expression<'a>> {
@@ -98,6 +102,13 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 AstKind::CallExpression(call) => self.call(node.id(), call),
                 AstKind::NewExpression(new) => self.new_expression(node.id(), new),
                 AstKind::AssignmentExpression(assign) => self.assignment(node.id(), assign),
+                AstKind::VariableDeclarator(declarator) => {
+                    if let (Some(name), Some(init)) =
+                        (declarator.id.get_identifier_name(), &declarator.init)
+                    {
+                        self.library_config(node.id(), declarator.span, &name, init);
+                    }
+                }
                 AstKind::ImportExpression(import) => {
                     let folded = self.r.fold(&import.source);
                     let load = self.url_load(import.span, "import()", Sink::Script, &folded);
@@ -267,7 +278,10 @@ impl<'s, 'a> Scanner<'s, 'a> {
                     }
                 }
             }
-            _ => return false,
+            "importArticles" | "importArticle" => self.import_articles(id, call, path),
+            "importScriptPage" => self.import_wiki_page(id, call, path, Sink::Script),
+            "importStylesheetPage" => self.import_wiki_page(id, call, path, Sink::Style),
+            _ => return self.library_call(id, call, path),
         }
         true
     }
@@ -374,7 +388,12 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 return;
             }
             "Audio" => ("Audio", Sink::Media),
-            _ => return,
+            _ => {
+                if let Some(library) = super::library::entry_point(&path, true) {
+                    self.library_load(id, new.span, library);
+                }
+                return;
+            }
         };
         match arg(&new.arguments, 0) {
             Some(target) => self.simple(id, new.span, api, sink, Some(target)),
@@ -387,6 +406,10 @@ impl<'s, 'a> Scanner<'s, 'a> {
     fn assignment(&mut self, id: NodeId, assign: &'a AssignmentExpression<'a>) {
         let additive = assign.operator == AssignmentOperator::Addition;
         if assign.operator != AssignmentOperator::Assign && !additive {
+            return;
+        }
+        if !additive && let Some(name) = self.global_target(&assign.left) {
+            self.library_config(id, assign.span, &name, &assign.right);
             return;
         }
         let Some(member) = assign.left.as_member_expression() else {
