@@ -117,6 +117,24 @@ pub(super) static LIBRARIES: &[Library] = &[
     },
 ];
 
+/// AMD module names and the globals they stand for, as Fandom's module
+/// loader hands them to `require([...], function (...) {…})` callbacks.
+static AMD_MODULES: &[(&str, &str)] = &[
+    ("jquery", "$"),
+    ("mw", "mw"),
+    ("wikia.window", "window"),
+    ("wikia.document", "document"),
+    ("wikia.nirvana", "$.nirvana"),
+];
+
+/// The global an AMD module name stands for.
+pub(super) fn amd_module(name: &str) -> Option<&'static str> {
+    AMD_MODULES
+        .iter()
+        .find(|(module, _)| *module == name)
+        .map(|(_, global)| *global)
+}
+
 /// The row for a call or `new` of `path`.
 pub(super) fn entry_point(path: &str, new: bool) -> Option<&'static Library> {
     LIBRARIES.iter().find(|l| {

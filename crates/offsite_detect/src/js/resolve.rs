@@ -458,6 +458,23 @@ impl<'s, 'a> Resolver<'s, 'a> {
         if callee.span() == function_span {
             return arg(index).map_or(Val::Unknown, |e| self.resolve(e, depth));
         }
+        // AMD: `require(['jquery', 'mw'], function ($, mw) {…})`, also
+        // `define(name, deps, factory)`, as Fandom's own modules are written.
+        if let Some(position) = (1..call.arguments.len().min(3))
+            .find(|&i| arg(i).map(GetSpan::span) == Some(function_span))
+            && let Some(Expression::ArrayExpression(deps)) =
+                arg(position - 1).map(Expression::get_inner_expression)
+            && let Val::Global(loader) = self.resolve(&call.callee, depth)
+            && matches!(loader.as_str(), "require" | "define")
+        {
+            return deps
+                .elements
+                .get(index)
+                .and_then(|e| e.as_expression())
+                .and_then(url::string_literal)
+                .and_then(super::library::amd_module)
+                .map_or(Val::Unknown, |path| Val::Global(path.to_owned()));
+        }
         if arg(0).map(GetSpan::span) != Some(function_span) || index != 0 {
             return Val::Unknown;
         }
