@@ -81,4 +81,5 @@ fixtures! {
     fandom_loaders => "fandom_loaders.js",
     library_model => "library_model.js",
     social_sdk => "social_sdk.js",
+    this_window => "this_window.js",
 }

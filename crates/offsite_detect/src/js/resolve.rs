@@ -269,6 +269,31 @@ impl<'s, 'a> Resolver<'s, 'a> {
             .then_some(folded.text)
     }
 
+    /// An argument of a wrapper call; at the top level of a script `this` is
+    /// the window (`}(this, this.jQuery, this.mediaWiki))`).
+    fn resolve_argument(
+        &mut self,
+        expr: &'a Expression<'a>,
+        top_level: bool,
+        depth: u32,
+    ) -> Val<'a> {
+        if top_level {
+            match expr.get_inner_expression() {
+                Expression::ThisExpression(_) => return Val::Global("window".into()),
+                Expression::StaticMemberExpression(member)
+                    if matches!(
+                        member.object.get_inner_expression(),
+                        Expression::ThisExpression(_)
+                    ) =>
+                {
+                    return Val::Global(canonical_root(member.property.name.as_str()).to_owned());
+                }
+                _ => {}
+            }
+        }
+        self.resolve(expr, depth)
+    }
+
     /// The argument a parameter of an immediately called function receives
     /// (`(function (d, s) {…})(document, 'script')`, also after `!`).
     fn wrapper_argument(&self, symbol: SymbolId) -> Option<&'a Expression<'a>> {
@@ -456,7 +481,9 @@ impl<'s, 'a> Resolver<'s, 'a> {
         let callee = call.callee.get_inner_expression();
         // `(function ($, mw) {…})(jQuery, mediaWiki)`
         if callee.span() == function_span {
-            return arg(index).map_or(Val::Unknown, |e| self.resolve(e, depth));
+            let top_level =
+                nodes.get_node(parent).scope_id() == self.semantic.scoping().root_scope_id();
+            return arg(index).map_or(Val::Unknown, |e| self.resolve_argument(e, top_level, depth));
         }
         // AMD: `require(['jquery', 'mw'], function ($, mw) {…})`, also
         // `define(name, deps, factory)`, as Fandom's own modules are written.

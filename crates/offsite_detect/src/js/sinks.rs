@@ -75,6 +75,20 @@ fn is_sink_method(name: &str) -> bool {
     ) || super::library::is_entry_method(name)
 }
 
+/// A ResourceLoader module name (`mediawiki.api`, `ext.gadget.Foo`) rather
+/// than a path or URL: dotted words, no slash, colon or file extension.
+fn is_module_name(name: &str) -> bool {
+    let file_like = [".js", ".mjs", ".cjs", ".json", ".css", ".ts"]
+        .iter()
+        .any(|ext| name.to_ascii_lowercase().ends_with(ext));
+    name.contains('.')
+        && !file_like
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
 fn arg<'a>(arguments: &'a [Argument<'a>], i: usize) -> Option<&'a Expression<'a>> {
     arguments.get(i).and_then(Argument::as_expression)
 }
@@ -108,6 +122,13 @@ impl<'s, 'a> Scanner<'s, 'a> {
                     {
                         self.library_config(node.id(), declarator.span, &name, init);
                     }
+                }
+                AstKind::ImportExpression(import)
+                    if url::string_literal(&import.source).is_some_and(is_module_name) =>
+                {
+                    // `import('mediawiki.api')` in a bundled gadget: the build
+                    // turns it into a ResourceLoader module load.
+                    self.modules(node.id(), import.span, "import()", &import.source);
                 }
                 AstKind::ImportExpression(import) => {
                     let folded = self.r.fold(&import.source);
@@ -330,6 +351,18 @@ impl<'s, 'a> Scanner<'s, 'a> {
                         self.markup(id, span, &api, a);
                     }
                 }
+            }
+            // jQuery's `.load(url)` fetches HTML into the collection; with a
+            // function it is the old event alias (`$(window).load(fn)`).
+            ("load", Val::JQuery(_))
+                if arg(args, 0).is_some_and(|a| {
+                    !matches!(
+                        a.get_inner_expression(),
+                        Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_)
+                    )
+                }) =>
+            {
+                self.simple(id, span, ".load()", Sink::Xhr, arg(args, 0));
             }
             ("insertAdjacentHTML", _) => {
                 if let Some(a) = arg(args, 1) {
