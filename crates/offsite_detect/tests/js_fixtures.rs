@@ -82,4 +82,5 @@ fixtures! {
     library_model => "library_model.js",
     social_sdk => "social_sdk.js",
     this_window => "this_window.js",
+    assigned_paths => "assigned_paths.js",
 }

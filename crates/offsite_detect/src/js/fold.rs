@@ -257,7 +257,20 @@ impl<'a> Resolver<'_, 'a> {
             }
             _ => member.static_property_name().map(str::to_owned),
         };
-        match self.resolve(member.object(), depth) {
+        // A path written by a statement (`NS.cfg.base = '…'`) wins over the
+        // literal the object started as, which lacks it.
+        if let Some(value) = self.assigned_value(expr) {
+            self.fold_into(value, acc, depth);
+            return;
+        }
+        let object = match self.resolve(member.object(), depth) {
+            Val::Global(_) | Val::Unknown => match self.assigned_value(member.object()) {
+                Some(value) => self.resolve(value, depth),
+                None => self.resolve(member.object(), depth),
+            },
+            other => other,
+        };
+        match object {
             Val::Object(object) => match key.as_deref().and_then(|k| property(object, k)) {
                 Some(value) => self.fold_into(value, acc, depth),
                 None => acc.unknown(expr.span()),

@@ -7,6 +7,7 @@
 //! recover at all it returns an empty program, and the tree-sitter
 //! [`fallback`] finds what it can.
 
+mod assigned;
 pub mod consent;
 mod elements;
 pub mod fallback;

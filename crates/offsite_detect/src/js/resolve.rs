@@ -62,6 +62,9 @@ pub(super) struct Resolver<'s, 'a> {
     /// Parameters bound to argument expressions while folding through a
     /// function call (innermost last).
     pub(super) env: Vec<(SymbolId, &'a Expression<'a>)>,
+    /// Member paths assigned by statements (see `assigned.rs`), built on
+    /// first use.
+    pub(super) assigned: Option<super::assigned::Assignments<'a>>,
 }
 
 /// `mediaWiki` is `mw`, `jQuery` is `$`; everything else keeps its name.
@@ -89,6 +92,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             vals: HashMap::new(),
             folds: HashMap::new(),
             env: Vec::new(),
+            assigned: None,
         }
     }
 
