@@ -83,4 +83,5 @@ fixtures! {
     social_sdk => "social_sdk.js",
     this_window => "this_window.js",
     assigned_paths => "assigned_paths.js",
+    candidates => "candidates.js",
 }

@@ -64,6 +64,16 @@ impl<'a> Resolver<'_, 'a> {
                 return None;
             }
         }
+        if !appended
+            && values.len() > 1
+            && let Some(i) = self.choose(declarator.span.start, values.len())
+        {
+            let mut folded = self.fold_part(values[i], depth);
+            if folded.resolution == Resolution::Literal {
+                folded.resolution = Resolution::Constant;
+            }
+            return Some(folded);
+        }
         let folds: Vec<Folded> = values
             .into_iter()
             .map(|v| self.fold_part(v, depth))
@@ -189,7 +199,7 @@ fn single_return<'a>(body: &'a FunctionBody<'a>) -> Option<&'a Expression<'a>> {
 /// Several possible values of one expression: their common known prefix,
 /// never cut inside a host (`https://a` from `a.example` and `another.example`
 /// would name the wrong host).
-fn merge(folds: &[Folded], appended: bool, span: Span) -> Option<Folded> {
+pub(super) fn merge(folds: &[Folded], appended: bool, span: Span) -> Option<Folded> {
     let first = folds.first()?;
     let all_same = folds.iter().all(|f| f.text == first.text);
     if all_same && !appended {

@@ -239,6 +239,23 @@ impl<'a> Resolver<'_, 'a> {
             inner @ (Expression::StaticMemberExpression(_)
             | Expression::ComputedMemberExpression(_)) => self.fold_member(inner, acc, depth),
             Expression::CallExpression(call) => self.fold_call(call, acc, depth),
+            Expression::ConditionalExpression(c) => match self.choose(c.span.start, 2) {
+                Some(0) => self.fold_into(&c.consequent, acc, depth),
+                Some(_) => self.fold_into(&c.alternate, acc, depth),
+                None => acc.unknown(c.span),
+            },
+            Expression::LogicalExpression(l)
+                if matches!(
+                    l.operator,
+                    oxc::ast::ast::LogicalOperator::Or | oxc::ast::ast::LogicalOperator::Coalesce
+                ) =>
+            {
+                match self.choose(l.span.start, 2) {
+                    Some(0) => self.fold_into(&l.left, acc, depth),
+                    Some(_) => self.fold_into(&l.right, acc, depth),
+                    None => acc.unknown(l.span),
+                }
+            }
             other => acc.unknown(other.span()),
         }
     }
@@ -273,13 +290,39 @@ impl<'a> Resolver<'_, 'a> {
         match object {
             Val::Object(object) => match key.as_deref().and_then(|k| property(object, k)) {
                 Some(value) => self.fold_into(value, acc, depth),
+                // `TABLE[key]` with a run-time key: each value is a candidate.
+                None if key.is_none() => {
+                    let values: Vec<&'a Expression<'a>> = object
+                        .properties
+                        .iter()
+                        .filter_map(|p| p.as_property())
+                        .map(|p| &p.value)
+                        .collect();
+                    match self.choose(expr.span().start, values.len()) {
+                        Some(i) => self.fold_into(values[i], acc, depth),
+                        None => acc.unknown(expr.span()),
+                    }
+                }
                 None => acc.unknown(expr.span()),
             },
             Val::Array(array) => {
                 let index = key.as_deref().and_then(|k| k.parse::<usize>().ok());
                 let element = index.and_then(|i| array.elements.get(i)?.as_expression());
+                let elements: Vec<&'a Expression<'a>> = array
+                    .elements
+                    .iter()
+                    .filter_map(|e| e.as_expression())
+                    .collect();
+                let choice = if key.is_none() && elements.len() == array.elements.len() {
+                    self.choose(expr.span().start, elements.len())
+                } else {
+                    None
+                };
                 match (element, key.is_some()) {
                     (Some(e), _) => self.fold_into(e, acc, depth),
+                    (None, false) if choice.is_some() => {
+                        self.fold_into(elements[choice.unwrap_or_default()], acc, depth);
+                    }
                     (None, false) => match self.fold_any_element(array, expr.span(), depth) {
                         Some(folded) => acc.push_folded(&folded),
                         None => acc.unknown(expr.span()),
@@ -457,8 +500,9 @@ impl<'a> Resolver<'_, 'a> {
 
     /// The constant string a binding holds, if it holds one.
     fn fold_symbol(&mut self, symbol: SymbolId, depth: u32) -> Option<Folded> {
-        // Under parameter bindings a value may differ per call: no memo.
-        if !self.env.is_empty() {
+        // Under parameter bindings or chosen branches a value may differ
+        // per call: no memo.
+        if !self.env.is_empty() || self.choices.is_some() {
             return self.compute_fold_symbol(symbol, depth);
         }
         if let Some(folded) = self.folds.get(&symbol) {

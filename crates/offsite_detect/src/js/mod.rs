@@ -8,6 +8,7 @@
 //! [`fallback`] finds what it can.
 
 mod assigned;
+mod candidates;
 pub mod consent;
 mod elements;
 pub mod fallback;

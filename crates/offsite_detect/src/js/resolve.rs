@@ -65,6 +65,8 @@ pub(super) struct Resolver<'s, 'a> {
     /// Member paths assigned by statements (see `assigned.rs`), built on
     /// first use.
     pub(super) assigned: Option<super::assigned::Assignments<'a>>,
+    /// Set while candidates are enumerated (see `candidates.rs`).
+    pub(super) choices: Option<super::candidates::Choices>,
 }
 
 /// `mediaWiki` is `mw`, `jQuery` is `$`; everything else keeps its name.
@@ -93,6 +95,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             folds: HashMap::new(),
             env: Vec::new(),
             assigned: None,
+            choices: None,
         }
     }
 

@@ -172,6 +172,17 @@ impl<'s, 'a> Scanner<'s, 'a> {
         target: Option<&'a Expression<'a>>,
         folded: &Folded,
     ) {
+        if let Some(target) = target {
+            let candidates = self.candidate_targets(target, folded);
+            if !candidates.is_empty() {
+                let span = Span::new(load.start, load.end);
+                for candidate in candidates {
+                    let one = self.url_load(span, &load.api, load.sink, &candidate);
+                    self.push(id, one);
+                }
+                return;
+            }
+        }
         self.emit_through(id, load, target, folded, 0);
     }
 
