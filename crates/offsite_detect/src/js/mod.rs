@@ -60,6 +60,10 @@ pub fn detect(text: &str, typescript: bool, options: &Options) -> Detection {
     let resolver = resolve::Resolver::new(&semantic, text);
     let mut loads = sinks::Scanner::new(resolver, consent, options).scan();
     loads.sort_by_key(|l| (l.start, l.end));
+    // Markup held in one string and inserted at several places is one load
+    // at the string, not one per insertion.
+    let mut seen = std::collections::HashSet::new();
+    loads.retain(|l| seen.insert((l.start, l.end, l.sink, l.api.clone(), l.url.clone())));
     Detection { loads, errors }
 }
 
