@@ -137,6 +137,19 @@ impl<'a> Resolver<'_, 'a> {
         }
     }
 
+    /// The position of parameter `param` in its function's list.
+    pub(super) fn param_index(&self, param: SymbolId) -> Option<usize> {
+        let nodes = self.semantic.nodes();
+        let decl = self.semantic.scoping().symbol_declaration(param);
+        let AstKind::FormalParameter(p) = nodes.kind(decl) else {
+            return None;
+        };
+        let AstKind::FormalParameters(params) = nodes.parent_kind(decl) else {
+            return None;
+        };
+        params.items.iter().position(|item| item.span == p.span)
+    }
+
     /// The calls of the function that declares parameter `param`, with the
     /// parameter's position. `None` when the function has no name to call it by.
     pub(super) fn helper_calls(

@@ -11,6 +11,7 @@ use oxc::span::{GetSpan, Span};
 
 use super::resolve::{MAX_DEPTH, Resolver, Val, property};
 use super::url;
+use crate::crossfile::Export;
 
 /// Internal marker for `location.host`: the wiki's own host. Only meaningful
 /// right after a scheme (`location.protocol + '//' + location.host`), where
@@ -224,6 +225,10 @@ impl<'a> Resolver<'_, 'a> {
             }
             Expression::Identifier(ident) => match self.binding(ident) {
                 Ok(symbol) => {
+                    if let Some(export) = self.imported_export(symbol) {
+                        self.push_export(&export, expr.span(), acc);
+                        return;
+                    }
                     if let Some(&(_, value)) = self.env.iter().rev().find(|(s, _)| *s == symbol) {
                         self.fold_into(value, acc, depth);
                         return;
@@ -234,7 +239,10 @@ impl<'a> Resolver<'_, 'a> {
                         None => acc.unknown(expr.span()),
                     }
                 }
-                Err(()) => acc.unknown(expr.span()),
+                Err(()) => match self.global_export(&ident.name) {
+                    Some(export) => self.push_export(&export, expr.span(), acc),
+                    None => acc.unknown(expr.span()),
+                },
             },
             inner @ (Expression::StaticMemberExpression(_)
             | Expression::ComputedMemberExpression(_)) => self.fold_member(inner, acc, depth),
@@ -340,7 +348,10 @@ impl<'a> Resolver<'_, 'a> {
                     | "document.domain" => acc.push(WIKI_HOST),
                     p => match p.strip_prefix("mw.config.values.").and_then(wiki_config) {
                         Some(marker) => acc.push(marker),
-                        None => acc.unknown(expr.span()),
+                        None => match self.global_export(p) {
+                            Some(export) => self.push_export(&export, expr.span(), acc),
+                            None => acc.unknown(expr.span()),
+                        },
                     },
                 },
                 _ => acc.unknown(expr.span()),
@@ -537,6 +548,50 @@ impl<'a> Resolver<'_, 'a> {
             folded.resolution = Resolution::Constant;
         }
         Some(folded)
+    }
+}
+
+impl Resolver<'_, '_> {
+    /// What another source of the set says an import binding stands for.
+    pub(super) fn imported_export(&self, symbol: SymbolId) -> Option<Export> {
+        let context = self.context?;
+        let (specifier, name) = super::summary::imported(self, symbol)?;
+        context.set.import(context.path, specifier, &name).cloned()
+    }
+
+    /// What another source of the set assigned to the global `path`.
+    pub(super) fn global_export(&self, path: &str) -> Option<Export> {
+        self.context?.set.global(path).cloned()
+    }
+
+    /// Fold in a URL another source defines; several candidates are a
+    /// choice point.
+    fn push_export(&mut self, export: &Export, span: Span, acc: &mut Acc) {
+        let Export::Urls(urls) = export else {
+            acc.unknown(span);
+            return;
+        };
+        let index = match urls.len() {
+            0 => None,
+            1 => Some(0),
+            n => self.choose(span.start, n),
+        };
+        let Some(text) = index.and_then(|i| urls.get(i)) else {
+            acc.unknown(span);
+            return;
+        };
+        let dynamic = text.contains(DYNAMIC).then_some(span);
+        acc.push_folded(&Folded {
+            text: text.clone(),
+            resolution: if dynamic.is_some() {
+                Resolution::Dynamic
+            } else {
+                Resolution::Constant
+            },
+            dynamic,
+            param: None,
+            pieces: Vec::new(),
+        });
     }
 }
 

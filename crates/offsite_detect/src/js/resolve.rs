@@ -67,6 +67,8 @@ pub(super) struct Resolver<'s, 'a> {
     pub(super) assigned: Option<super::assigned::Assignments<'a>>,
     /// Set while candidates are enumerated (see `candidates.rs`).
     pub(super) choices: Option<super::candidates::Choices>,
+    /// The other sources of the scanned set (see `crate::crossfile`).
+    pub(super) context: Option<crate::crossfile::FileContext<'s>>,
 }
 
 /// `mediaWiki` is `mw`, `jQuery` is `$`; everything else keeps its name.
@@ -96,6 +98,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             env: Vec::new(),
             assigned: None,
             choices: None,
+            context: None,
         }
     }
 

@@ -27,6 +27,21 @@ pub(super) struct Scanner<'s, 'a> {
     /// `<link href>` loads whose `rel` may be set elsewhere on the variable.
     pub(super) pending_links: Vec<(usize, SymbolId)>,
     pub(super) rels: HashMap<SymbolId, String>,
+    /// Loads whose whole URL is a parameter of the enclosing function, for
+    /// cross-file summaries.
+    pub(super) param_sinks: Vec<ParamSink>,
+}
+
+/// A load inside a function whose URL is one of its parameters.
+#[derive(Debug, Clone)]
+pub(super) struct ParamSink {
+    pub param: SymbolId,
+    /// The parameter's position.
+    pub index: usize,
+    pub api: String,
+    pub sink: Sink,
+    /// Byte offset of the load.
+    pub start: u32,
 }
 
 /// Method names worth resolving a member call for; everything else is
@@ -106,10 +121,12 @@ impl<'s, 'a> Scanner<'s, 'a> {
             loads: Vec::new(),
             pending_links: Vec::new(),
             rels: HashMap::new(),
+            param_sinks: Vec::new(),
         }
     }
 
-    pub fn scan(mut self) -> Vec<Load> {
+    /// The loads, and the loads made with a whole parameter as URL.
+    pub fn scan_with_params(mut self) -> (Vec<Load>, Vec<ParamSink>) {
         let nodes = self.r.nodes();
         for node in nodes.iter() {
             match node.kind() {
@@ -139,7 +156,7 @@ impl<'s, 'a> Scanner<'s, 'a> {
             }
         }
         self.finish_links();
-        self.loads
+        (self.loads, self.param_sinks)
     }
 
     /// A load whose target is the folded URL.
@@ -214,6 +231,29 @@ impl<'s, 'a> Scanner<'s, 'a> {
             }
             return;
         }
+        if folded.text == DYNAMIC
+            && let Some(param) = folded.param
+            && let Some(index) = self.r.param_index(param)
+        {
+            self.param_sinks.push(ParamSink {
+                param,
+                index,
+                api: load.api.clone(),
+                sink: load.sink,
+                start: load.start,
+            });
+            // Another source of the set calls this loader: its loads are
+            // reported there, with the URL the caller passes.
+            if let Some(context) = self.r.context
+                && let Some(site) = context
+                    .set
+                    .summary(context.path)
+                    .and_then(|s| s.loader_sites.get(&load.start))
+                && context.set.is_called(context.path, site)
+            {
+                return;
+            }
+        }
         self.push(id, load);
     }
 
@@ -237,6 +277,9 @@ impl<'s, 'a> Scanner<'s, 'a> {
     }
 
     fn call(&mut self, id: NodeId, call: &'a CallExpression<'a>) {
+        if self.r.context.is_some() && self.cross_file_call(id, call) {
+            return;
+        }
         let callee = call.callee.get_inner_expression();
         let member = callee.as_member_expression();
         let method = match (callee, member) {
@@ -620,6 +663,30 @@ impl<'s, 'a> Scanner<'s, 'a> {
         };
         let load = self.url_load(call.span, api, sink, &folded);
         self.emit(id, load, Some(target), &folded);
+    }
+}
+
+impl<'a> Scanner<'_, 'a> {
+    /// A call of a loader another source of the set defines: an imported
+    /// function or a global (`sharedLoader.inject(url)`).
+    fn cross_file_call(&mut self, id: NodeId, call: &'a CallExpression<'a>) -> bool {
+        let callee = call.callee.get_inner_expression();
+        let export = match callee {
+            Expression::Identifier(ident) => match self.r.binding(ident) {
+                Ok(symbol) => self.r.imported_export(symbol),
+                Err(()) => self.r.global_export(&ident.name),
+            },
+            _ if callee.as_member_expression().is_some() => match self.r.resolve(callee, 0) {
+                Val::Global(path) => self.r.global_export(&path),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(crate::crossfile::Export::Loader { param, api, sink }) = export else {
+            return false;
+        };
+        self.simple(id, call.span, &api, sink, arg(&call.arguments, param));
+        true
     }
 }
 
