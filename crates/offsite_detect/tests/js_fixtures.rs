@@ -84,4 +84,5 @@ fixtures! {
     this_window => "this_window.js",
     assigned_paths => "assigned_paths.js",
     candidates => "candidates.js",
+    method_helpers => "method_helpers.js",
 }

@@ -153,7 +153,7 @@ impl<'a> Resolver<'_, 'a> {
     /// The calls of the function that declares parameter `param`, with the
     /// parameter's position. `None` when the function has no name to call it by.
     pub(super) fn helper_calls(
-        &self,
+        &mut self,
         param: SymbolId,
     ) -> Option<(usize, Vec<(NodeId, &'a CallExpression<'a>)>)> {
         let nodes = self.semantic.nodes();
@@ -180,7 +180,11 @@ impl<'a> Resolver<'_, 'a> {
                         BindingPattern::BindingIdentifier(id) => id.symbol_id.get()?,
                         _ => return None,
                     },
-                    _ => return None,
+                    // A method: its callers by name.
+                    _ => {
+                        let name = self.method_name(function_id)?;
+                        return Some((index, self.method_calls(&name)));
+                    }
                 }
             }
         };

@@ -15,6 +15,7 @@ pub mod fallback;
 mod flow;
 mod fold;
 mod library;
+mod methods;
 mod platform;
 mod prescan;
 mod resolve;

@@ -69,6 +69,8 @@ pub(super) struct Resolver<'s, 'a> {
     pub(super) choices: Option<super::candidates::Choices>,
     /// The other sources of the scanned set (see `crate::crossfile`).
     pub(super) context: Option<crate::crossfile::FileContext<'s>>,
+    /// Methods by name (see `methods.rs`), built on first use.
+    pub(super) methods: Option<super::methods::MethodIndex>,
 }
 
 /// `mediaWiki` is `mw`, `jQuery` is `$`; everything else keeps its name.
@@ -99,6 +101,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             assigned: None,
             choices: None,
             context: None,
+            methods: None,
         }
     }
 
