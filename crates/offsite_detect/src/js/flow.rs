@@ -175,16 +175,15 @@ impl<'a> Resolver<'_, 'a> {
                 while let AstKind::ParenthesizedExpression(_) = nodes.kind(parent) {
                     parent = nodes.parent_id(parent);
                 }
-                match nodes.kind(parent) {
-                    AstKind::VariableDeclarator(d) => match &d.id {
+                if let AstKind::VariableDeclarator(d) = nodes.kind(parent) {
+                    match &d.id {
                         BindingPattern::BindingIdentifier(id) => id.symbol_id.get()?,
                         _ => return None,
-                    },
-                    // A method: its callers by name.
-                    _ => {
-                        let name = self.method_name(function_id)?;
-                        return Some((index, self.method_calls(&name)));
                     }
+                } else {
+                    // A method: its callers by name.
+                    let name = self.method_name(function_id)?;
+                    return Some((index, self.method_calls(&name)));
                 }
             }
         };

@@ -2,20 +2,33 @@
 //! object literal, `Poller.prototype.jsonp = function (u) {…}`, a class
 //! method. Their callers are found by method name: `x.addAsset(…)` calls the
 //! helper when exactly one method of that name is defined in the file and the
-//! receiver is not a known API object (jQuery, an element, a global).
+//! receiver is the method's own object: `this`, the object literal that holds
+//! it, `new C()` (or a constant holding one) for a prototype or class method,
+//! or the class itself for a static method.
 
 use std::collections::HashMap;
 
 use oxc::ast::AstKind;
-use oxc::ast::ast::{CallExpression, PropertyKey};
+use oxc::ast::ast::{CallExpression, Expression, PropertyKey};
 use oxc::semantic::NodeId;
+use oxc::span::Span;
 
 use super::resolve::{Resolver, Val};
 
-/// Method name → (definitions, calls) in one file.
+/// Whose method a function is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Owner {
+    /// A property of the object literal at this span.
+    Object(Span),
+    /// `C.prototype.m = …` or a method of `class C`.
+    Class(String),
+    Unknown,
+}
+
+/// Method name → (definitions with their owner, calls) in one file.
 #[derive(Debug, Default)]
 pub(super) struct MethodIndex {
-    defined: HashMap<String, usize>,
+    defined: HashMap<String, Vec<Owner>>,
     calls: HashMap<String, Vec<NodeId>>,
 }
 
@@ -37,7 +50,7 @@ impl<'a> Resolver<'_, 'a> {
             AstKind::AssignmentExpression(a) => a
                 .left
                 .as_member_expression()
-                .and_then(|m| m.static_property_name())
+                .and_then(oxc::ast::ast::MemberExpression::static_property_name)
                 .map(str::to_owned),
             _ => None,
         }
@@ -51,9 +64,10 @@ impl<'a> Resolver<'_, 'a> {
         let Some(index) = self.methods.as_ref() else {
             return Vec::new();
         };
-        if index.defined.get(name) != Some(&1) {
-            return Vec::new();
-        }
+        let owner = match index.defined.get(name).map(Vec::as_slice) {
+            Some([owner]) => owner.clone(),
+            _ => return Vec::new(),
+        };
         let ids = index.calls.get(name).cloned().unwrap_or_default();
         let nodes = self.semantic.nodes();
         let mut out = Vec::new();
@@ -64,11 +78,7 @@ impl<'a> Resolver<'_, 'a> {
             let Some(member) = call.callee.get_inner_expression().as_member_expression() else {
                 continue;
             };
-            let known_api = matches!(
-                self.resolve(member.object(), 0),
-                Val::Global(_) | Val::JQuery(_) | Val::Element(_) | Val::Xhr | Val::Request(_)
-            );
-            if !known_api {
+            if self.receives(member.object(), &owner) {
                 out.push((id, call));
             }
         }
@@ -81,7 +91,8 @@ impl<'a> Resolver<'_, 'a> {
             match node.kind() {
                 AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => {
                     if let Some(name) = self.method_name(node.id()) {
-                        *index.defined.entry(name).or_default() += 1;
+                        let owner = self.owner(node.id());
+                        index.defined.entry(name).or_default().push(owner);
                     }
                 }
                 AstKind::CallExpression(call) => {
@@ -89,7 +100,7 @@ impl<'a> Resolver<'_, 'a> {
                         .callee
                         .get_inner_expression()
                         .as_member_expression()
-                        .and_then(|m| m.static_property_name())
+                        .and_then(oxc::ast::ast::MemberExpression::static_property_name)
                     {
                         index
                             .calls
@@ -102,5 +113,87 @@ impl<'a> Resolver<'_, 'a> {
             }
         }
         index
+    }
+
+    /// The object a method function belongs to.
+    fn owner(&self, function: NodeId) -> Owner {
+        let nodes = self.semantic.nodes();
+        let mut parent = nodes.parent_id(function);
+        while let AstKind::ParenthesizedExpression(_) = nodes.kind(parent) {
+            parent = nodes.parent_id(parent);
+        }
+        match nodes.kind(parent) {
+            AstKind::ObjectProperty(_) => match nodes.parent_kind(parent) {
+                AstKind::ObjectExpression(o) => Owner::Object(o.span),
+                _ => Owner::Unknown,
+            },
+            AstKind::MethodDefinition(_) => {
+                let body = nodes.parent_id(parent);
+                match nodes.parent_kind(body) {
+                    AstKind::Class(c) => {
+                        c.id.as_ref()
+                            .map_or(Owner::Unknown, |id| Owner::Class(id.name.to_string()))
+                    }
+                    _ => Owner::Unknown,
+                }
+            }
+            // `C.prototype.m = function …`
+            AstKind::AssignmentExpression(a) => a
+                .left
+                .as_member_expression()
+                .map(oxc::ast::ast::MemberExpression::object)
+                .and_then(|o| o.get_inner_expression().as_member_expression())
+                .filter(|m| m.static_property_name() == Some("prototype"))
+                .and_then(|m| match m.object().get_inner_expression() {
+                    Expression::Identifier(id) => Some(Owner::Class(id.name.to_string())),
+                    _ => None,
+                })
+                .unwrap_or(Owner::Unknown),
+            _ => Owner::Unknown,
+        }
+    }
+
+    /// Is `receiver` the object that owns the method?
+    fn receives(&mut self, receiver: &'a Expression<'a>, owner: &Owner) -> bool {
+        let receiver = receiver.get_inner_expression();
+        if matches!(receiver, Expression::ThisExpression(_)) {
+            return !matches!(owner, Owner::Unknown);
+        }
+        match owner {
+            Owner::Object(span) => match self.resolve(receiver, 0) {
+                Val::Object(o) => o.span == *span,
+                _ => false,
+            },
+            Owner::Class(name) => self.instance_of(receiver, name, 0),
+            Owner::Unknown => false,
+        }
+    }
+
+    /// `new C()`, a constant holding one, or `C` itself (static methods).
+    fn instance_of(&self, expr: &'a Expression<'a>, class: &str, depth: u32) -> bool {
+        match expr.get_inner_expression() {
+            Expression::NewExpression(new) => matches!(
+                new.callee.get_inner_expression(),
+                Expression::Identifier(id) if id.name == class
+            ),
+            Expression::Identifier(id) if id.name == class => true,
+            Expression::Identifier(id) if depth < 4 => {
+                let Ok(symbol) = self.binding(id) else {
+                    return false;
+                };
+                if !self.is_constant_symbol(symbol) {
+                    return false;
+                }
+                let decl = self.semantic.scoping().symbol_declaration(symbol);
+                match self.semantic.nodes().kind(decl) {
+                    AstKind::VariableDeclarator(d) => d
+                        .init
+                        .as_ref()
+                        .is_some_and(|init| self.instance_of(init, class, depth + 1)),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
     }
 }
