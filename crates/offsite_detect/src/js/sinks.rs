@@ -225,17 +225,6 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 let bound = self.r.env.len();
                 self.r.env.push((param, value));
                 let refolded = self.r.fold(target);
-                let leads_on = refolded
-                    .param
-                    .and_then(|p| self.r.helper_calls(p))
-                    .is_some_and(|(_, calls)| !calls.is_empty());
-                if refolded.is_opaque() && !leads_on {
-                    // This caller tells nothing more about the URL: the load
-                    // stays where it is made (reported once there).
-                    self.r.env.truncate(bound);
-                    self.push(id, load.clone());
-                    continue;
-                }
                 let outer = self.url_load(call.span, &load.api, load.sink, &refolded);
                 self.emit_through(call_id, outer, Some(target), &refolded, hops + 1);
                 self.r.env.truncate(bound);
