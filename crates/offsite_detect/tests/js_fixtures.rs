@@ -85,4 +85,7 @@ fixtures! {
     assigned_paths => "assigned_paths.js",
     candidates => "candidates.js",
     method_helpers => "method_helpers.js",
+    object_this => "object_this.js",
+    legacy_and_url => "legacy_and_url.js",
+    markup_doors => "markup_doors.js",
 }

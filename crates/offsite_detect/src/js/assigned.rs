@@ -56,6 +56,10 @@ impl<'a> Resolver<'_, 'a> {
     /// `window.` dropped), `#7.cfg.base` for a variable (by symbol).
     fn path_key(&self, expr: &'a Expression<'a>) -> Option<String> {
         match expr.get_inner_expression() {
+            Expression::ThisExpression(this) => match self.this_object(this.node_id.get()) {
+                super::resolve::Val::Object(object) => Some(format!("this@{}", object.span.start)),
+                _ => None,
+            },
             Expression::Identifier(ident) => Some(match self.binding(ident) {
                 Ok(symbol) => format!("#{}", symbol.index()),
                 Err(()) => ident.name.to_string(),

@@ -94,6 +94,12 @@ impl<'a> Scanner<'_, 'a> {
             if key == "rel" {
                 continue;
             }
+            // `$('<div>', { html: '<img src=…>' })` sets the markup with
+            // jQuery's `.html()`.
+            if key == "html" {
+                self.markup(id, span, ".html()", &prop.value);
+                continue;
+            }
             self.element_attr(id, span, elem, &key, &prop.value, rel.clone());
         }
     }

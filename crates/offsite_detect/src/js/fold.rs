@@ -239,14 +239,22 @@ impl<'a> Resolver<'_, 'a> {
                         None => acc.unknown(expr.span()),
                     }
                 }
-                Err(()) => match self.global_export(&ident.name) {
-                    Some(export) => self.push_export(&export, expr.span(), acc),
-                    None => acc.unknown(expr.span()),
+                // Legacy bare globals: `wgScriptPath` is `mw.config.get('wgScriptPath')`.
+                Err(()) => match wiki_config(&ident.name) {
+                    Some(marker) => acc.push(marker),
+                    None => match self.global_export(&ident.name) {
+                        Some(export) => self.push_export(&export, expr.span(), acc),
+                        None => acc.unknown(expr.span()),
+                    },
                 },
             },
             inner @ (Expression::StaticMemberExpression(_)
             | Expression::ComputedMemberExpression(_)) => self.fold_member(inner, acc, depth),
             Expression::CallExpression(call) => self.fold_call(call, acc, depth),
+            Expression::NewExpression(new) if matches!(self.resolve(&new.callee, depth), Val::Global(ref p) if p == "URL") =>
+            {
+                self.fold_new_url(new, acc, depth);
+            }
             Expression::ConditionalExpression(c) => match self.choose(c.span.start, 2) {
                 Some(0) => self.fold_into(&c.consequent, acc, depth),
                 Some(_) => self.fold_into(&c.alternate, acc, depth),
@@ -361,6 +369,14 @@ impl<'a> Resolver<'_, 'a> {
     }
 
     fn fold_call(&mut self, call: &'a CallExpression<'a>, acc: &mut Acc, depth: u32) {
+        // `url.toString()`: the URL itself.
+        if call.arguments.is_empty()
+            && let Some(member) = call.callee.get_inner_expression().as_member_expression()
+            && member.static_property_name() == Some("toString")
+        {
+            self.fold_into(member.object(), acc, depth);
+            return;
+        }
         let arg = |i: usize| call.arguments.get(i).and_then(|a| a.as_expression());
         let callee = call.callee.get_inner_expression();
         // `cdn('a.js')` with `function cdn(p) { return BASE + p; }`
@@ -548,6 +564,36 @@ impl<'a> Resolver<'_, 'a> {
             folded.resolution = Resolution::Constant;
         }
         Some(folded)
+    }
+}
+
+impl<'a> Resolver<'_, 'a> {
+    /// `new URL(path, base)`: an absolute or wiki-relative `path` is the URL
+    /// itself (a base of the wiki's own origin adds nothing); otherwise the
+    /// base followed by the path.
+    fn fold_new_url(
+        &mut self,
+        new: &'a oxc::ast::ast::NewExpression<'a>,
+        acc: &mut Acc,
+        depth: u32,
+    ) {
+        let arg = |i: usize| new.arguments.get(i).and_then(|a| a.as_expression());
+        let Some(path) = arg(0) else {
+            acc.unknown(new.span);
+            return;
+        };
+        let folded = self.fold_part(path, depth);
+        let absolute = folded.text.contains("://")
+            || folded.text.starts_with("//")
+            || folded.text.starts_with('/')
+            || folded.text.starts_with("${wg");
+        match arg(1) {
+            Some(base) if !absolute => {
+                self.fold_into(base, acc, depth);
+                acc.push_folded(&folded);
+            }
+            _ => acc.push_folded(&folded),
+        }
     }
 }
 

@@ -153,8 +153,16 @@ impl<'s, 'a> Resolver<'s, 'a> {
             },
             Expression::StaticMemberExpression(member) => {
                 let object = self.resolve(&member.object, depth);
-                self.member(object, member.property.name.as_str(), depth)
+                match self.member(object, member.property.name.as_str(), depth) {
+                    // `this.req = new XMLHttpRequest(); this.req.open(…)`
+                    Val::Unknown => match self.assigned_value(expr) {
+                        Some(value) => self.resolve(value, depth),
+                        None => Val::Unknown,
+                    },
+                    val => val,
+                }
             }
+            Expression::ThisExpression(this) => self.this_object(this.node_id.get()),
             Expression::ComputedMemberExpression(member) => {
                 match url::static_key(&member.expression) {
                     Some(key) => {
@@ -210,6 +218,14 @@ impl<'s, 'a> Resolver<'s, 'a> {
             }
             Val::Object(object) => {
                 property(object, key).map_or(Val::Unknown, |v| self.resolve(v, depth))
+            }
+            // An iframe's window and document load like the page's own
+            // (`frame.contentWindow.document.write('<script src=…>')`).
+            Val::Element(elem) if elem.tag == "iframe" && key == "contentWindow" => {
+                Val::Global("window".into())
+            }
+            Val::Element(elem) if elem.tag == "iframe" && key == "contentDocument" => {
+                Val::Global("document".into())
             }
             _ => Val::Unknown,
         }
@@ -333,6 +349,36 @@ impl<'s, 'a> Resolver<'s, 'a> {
             return None;
         }
         call.arguments.get(index).and_then(|a| a.as_expression())
+    }
+
+    /// `this` inside a method of an object literal (`{ url: …, send() {
+    /// x.open('POST', this.url) } }`): that literal. Arrow functions take
+    /// `this` from around them.
+    pub(super) fn this_object(&self, node: NodeId) -> Val<'a> {
+        let nodes = self.semantic.nodes();
+        let mut id = node;
+        for _ in 0..64 {
+            let parent = nodes.parent_id(id);
+            if parent == id {
+                return Val::Unknown;
+            }
+            id = parent;
+            match nodes.kind(id) {
+                AstKind::Function(_) => {
+                    let holder = nodes.parent_id(id);
+                    return match nodes.kind(holder) {
+                        AstKind::ObjectProperty(_) => match nodes.parent_kind(holder) {
+                            AstKind::ObjectExpression(object) => Val::Object(object),
+                            _ => Val::Unknown,
+                        },
+                        _ => Val::Unknown,
+                    };
+                }
+                AstKind::Program(_) | AstKind::Class(_) => return Val::Unknown,
+                _ => {}
+            }
+        }
+        Val::Unknown
     }
 
     /// `$(arg)`: markup creates an element, an element is wrapped.

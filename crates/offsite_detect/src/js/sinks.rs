@@ -87,6 +87,7 @@ fn is_sink_method(name: &str) -> bool {
             | "importArticle"
             | "importScriptPage"
             | "importStylesheetPage"
+            | "createObjectURL"
     ) || super::library::is_entry_method(name)
 }
 
@@ -341,6 +342,9 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 }
             }
             "$" => self.jquery_create(id, call),
+            // Markup shown through an object URL (`URL.createObjectURL(new
+            // Blob([html], {type: 'text/html'}))` as an iframe's src).
+            "URL.createObjectURL" => self.html_blob(id, span, arg(args, 0)),
             "Object.assign" => {
                 let Some(target) = arg(args, 0) else {
                     return true;
@@ -554,6 +558,29 @@ impl<'s, 'a> Scanner<'s, 'a> {
             self.modules(id, call.span, "mw.loader.load", target);
             return;
         }
+        // `action=parse` answers list the modules a page needs:
+        // `mw.loader.load(data.parse.modules)`.
+        if let Some(member) = target.get_inner_expression().as_member_expression()
+            && matches!(
+                member.static_property_name(),
+                Some("modules" | "modulestyles" | "modulescripts")
+            )
+        {
+            let mut load = Load::new(
+                call.span.start,
+                call.span.end,
+                "mw.loader.load",
+                Sink::Module,
+            );
+            load.same_wiki = true;
+            let folded = Folded {
+                dynamic: Some(target.span()),
+                ..opaque(call.span)
+            };
+            self.set_resolution(&mut load, &folded);
+            self.push(id, load);
+            return;
+        }
         let folded = self.r.fold(target);
         if url::is_loader_url(&folded.text) || folded.text.starts_with(DYNAMIC) {
             let css = arg(args, 1).and_then(url::string_literal) == Some("text/css");
@@ -687,6 +714,33 @@ impl<'a> Scanner<'_, 'a> {
         };
         self.simple(id, call.span, &api, sink, arg(&call.arguments, param));
         true
+    }
+}
+
+impl<'a> Scanner<'_, 'a> {
+    fn html_blob(&mut self, id: NodeId, span: Span, blob: Option<&'a Expression<'a>>) {
+        let Some(Expression::NewExpression(new)) = blob.map(Expression::get_inner_expression)
+        else {
+            return;
+        };
+        if !matches!(self.r.resolve(&new.callee, 0), Val::Global(ref p) if p == "Blob") {
+            return;
+        }
+        let html = arg(&new.arguments, 1)
+            .and_then(|o| match self.r.resolve(o, 0) {
+                Val::Object(object) => property(object, "type"),
+                _ => None,
+            })
+            .and_then(url::string_literal)
+            .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+        if !html {
+            return;
+        }
+        if let Some(Val::Array(parts)) = arg(&new.arguments, 0).map(|a| self.r.resolve(a, 0)) {
+            for part in parts.elements.iter().filter_map(|e| e.as_expression()) {
+                self.markup(id, span, "Blob(text/html)", part);
+            }
+        }
     }
 }
 
