@@ -32,9 +32,6 @@ use scoring::{
 const MIN_PRECISION: f64 = 0.0;
 const MIN_RECALL: f64 = 0.0;
 
-/// First-party domains of the `fandom` labels (accuracy/realworld/RULES.md).
-const FANDOM_DOMAINS: [&str; 4] = ["fandom.com", "wikia.com", "wikia.org", "nocookie.net"];
-
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -127,12 +124,7 @@ fn read_labels() -> Vec<Load> {
 fn config_for(profile: &str) -> String {
     match profile {
         "wikimedia" => "profile = \"wikimedia\"\n".to_owned(),
-        // Until offsite has a built-in `fandom` profile, its first-party
-        // domains are given as a policy would.
-        "fandom" => format!(
-            "profile = \"none\"\nfirst-party = [{}]\n",
-            FANDOM_DOMAINS.map(|d| format!("\"{d}\"")).join(", ")
-        ),
+        "fandom" => "profile = \"fandom\"\n".to_owned(),
         "none" => "profile = \"none\"\n".to_owned(),
         other => panic!("unknown profile `{other}` in a source"),
     }

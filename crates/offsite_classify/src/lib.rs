@@ -55,7 +55,7 @@ pub struct Classification {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClassifyError {
-    #[error("unknown profile `{0}` (known: wikimedia, none)")]
+    #[error("unknown profile `{0}` (known: wikimedia, fandom, none)")]
     UnknownProfile(String),
     #[error(
         "invalid domain `{0}` in the first-party or WMCS list (expected a domain such as \

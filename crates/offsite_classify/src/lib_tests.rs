@@ -106,6 +106,24 @@ fn none_profile_has_no_builtin_domains() {
 }
 
 #[test]
+fn fandom_profile_makes_every_fandom_wiki_first_party() {
+    let c = classifier("fandom", &[], &[]);
+    for host in [
+        "dev.fandom.com",
+        "community.fandom.com",
+        "static.wikia.nocookie.net",
+        "old.wikia.com",
+        "x.wikia.org",
+    ] {
+        assert_eq!(c.tier_of_host(host), Tier::FirstParty, "{host}");
+    }
+    assert_eq!(c.tier_of_host("fandom.com.evil.example"), Tier::ThirdParty);
+    assert_eq!(c.tier_of_host("en.wikipedia.org"), Tier::ThirdParty);
+    assert_eq!(c.tier_of_host("tool.toolforge.org"), Tier::ThirdParty);
+    assert_eq!(c.profile().as_str(), "fandom");
+}
+
+#[test]
 fn custom_domains_under_none() {
     let c = classifier(
         "none",

@@ -43,6 +43,14 @@ pub(crate) const WIKIMEDIA_WMCS: &[&str] = &[
     "wikimediacloud.org",
 ];
 
+/// Fandom: the wikis (`*.fandom.com`, formerly `*.wikia.com`/`*.wikia.org`)
+/// and their static and image host (`*.nocookie.net`). Every Fandom wiki is
+/// first party to every other: one operator serves them all from one cookie
+/// domain, so a CSP cannot tell them apart either. A code import from another
+/// Fandom wiki is still another party's code: the cross-wiki rule (OS206)
+/// reports it, as it does for another Wikimedia wiki.
+pub(crate) const FANDOM: &[&str] = &["fandom.com", "wikia.com", "wikia.org", "nocookie.net"];
+
 /// A built-in set of first-party and WMCS domains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Profile {
@@ -54,16 +62,20 @@ pub enum Profile {
     /// are first party, and nothing is WMCS unless listed. For wikis not run
     /// by Wikimedia.
     None,
+    /// Fandom's domains are first party ([`FANDOM`]); nothing is WMCS.
+    Fandom,
 }
 
 impl Profile {
-    pub const ALL: [Self; 2] = [Self::Wikimedia, Self::None];
+    pub const ALL: [Self; 3] = [Self::Wikimedia, Self::None, Self::Fandom];
 
-    /// `wikimedia`, `none`, or the empty string (= `wikimedia`); case-insensitive.
+    /// `wikimedia`, `none`, `fandom`, or the empty string (= `wikimedia`);
+    /// case-insensitive.
     pub fn parse(name: &str) -> Result<Self, ClassifyError> {
         match name.trim().to_ascii_lowercase().as_str() {
             "" | "wikimedia" => Ok(Self::Wikimedia),
             "none" => Ok(Self::None),
+            "fandom" => Ok(Self::Fandom),
             _ => Err(ClassifyError::UnknownProfile(name.to_owned())),
         }
     }
@@ -72,6 +84,7 @@ impl Profile {
         match self {
             Self::Wikimedia => "wikimedia",
             Self::None => "none",
+            Self::Fandom => "fandom",
         }
     }
 
@@ -80,6 +93,7 @@ impl Profile {
         match self {
             Self::Wikimedia => WIKIMEDIA_PRODUCTION,
             Self::None => &[],
+            Self::Fandom => FANDOM,
         }
     }
 
@@ -87,7 +101,7 @@ impl Profile {
     pub fn wmcs(self) -> &'static [&'static str] {
         match self {
             Self::Wikimedia => WIKIMEDIA_WMCS,
-            Self::None => &[],
+            Self::None | Self::Fandom => &[],
         }
     }
 }

@@ -20,6 +20,7 @@
 /// memory is reserved, not committed, so idle depth costs nothing.
 pub const ANALYSIS_STACK_SIZE: usize = 256 * 1024 * 1024;
 
+pub mod crossfile;
 pub mod css;
 pub mod html;
 pub mod js;
@@ -54,12 +55,35 @@ pub struct Detection {
 
 /// Detect the loads in `text`, read as `language`.
 pub fn detect(text: &str, language: Language, options: &Options) -> Detection {
+    detect_in(text, language, options, None)
+}
+
+/// [`detect`] for one source of a scanned set: `context` holds the set's
+/// summaries (see [`crossfile`]), so values and loaders defined in other
+/// sources are followed.
+pub fn detect_in(
+    text: &str,
+    language: Language,
+    options: &Options,
+    context: Option<crossfile::FileContext<'_>>,
+) -> Detection {
     let mut detection = match language {
-        Language::JavaScript => js::detect(text, false, options),
-        Language::TypeScript => js::detect(text, true, options),
+        Language::JavaScript => js::detect_in(text, false, options, context),
+        Language::TypeScript => js::detect_in(text, true, options, context),
         Language::Css => css::detect(text),
         Language::Html | Language::Wikitext => html::detect(text, options),
     };
     detection.loads.sort_by_key(|l| (l.start, l.end));
     detection
+}
+
+/// Pass one of cross-file analysis: what `text` offers the other sources of
+/// its set (exported URLs and loaders, globals it assigns, loaders it
+/// calls). Empty for languages other than JavaScript and TypeScript.
+pub fn summarize(text: &str, language: Language, options: &Options) -> crossfile::Summary {
+    match language {
+        Language::JavaScript => js::summarize(text, false, options),
+        Language::TypeScript => js::summarize(text, true, options),
+        Language::Css | Language::Html | Language::Wikitext => crossfile::Summary::default(),
+    }
 }

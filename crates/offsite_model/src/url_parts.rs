@@ -33,7 +33,13 @@ pub fn split_url(url: &str) -> UrlParts {
     }
     // `location.protocol + '//host/...'`: the scheme is a run-time value but
     // the host is known; read it as protocol-relative.
+    // `(secure ? 'https' : 'http') + '://host/...'` folds to `${…}://host`:
+    // the same.
     if let Some(rest) = trimmed.strip_prefix(DYNAMIC)
+        && let Some(rest) = rest
+            .strip_prefix(':')
+            .filter(|r| r.starts_with("//"))
+            .or(Some(rest))
         && rest.starts_with("//")
     {
         return split_url(rest);
@@ -141,6 +147,12 @@ mod tests {
             host("${…}//cdn.example.org/x.js").as_deref(),
             Some("cdn.example.org")
         );
+        // A scheme chosen at run time (`(secure ? 'https' : 'http') + '://…'`).
+        assert_eq!(
+            host("${…}://platform.social.example/widgets.js").as_deref(),
+            Some("platform.social.example")
+        );
+        assert_eq!(host("${…}:x.js"), None);
     }
 
     #[test]

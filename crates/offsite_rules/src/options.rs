@@ -65,8 +65,11 @@ options! {
     #[section = ""]
     pub struct Options {
         /// The built-in list of first-party and Wikimedia Cloud Services
-        /// domains: `wikimedia` (Wikimedia production and WMCS) or `none`
-        /// (another operator: list your own domains in `first-party`).
+        /// domains: `wikimedia` (Wikimedia production and WMCS), `fandom`
+        /// (Fandom's `fandom.com`, `wikia.com`, `wikia.org` and
+        /// `nocookie.net`; every Fandom wiki is first party, and code imported
+        /// from another wiki is still reported by OS206) or `none` (another
+        /// operator: list your own domains in `first-party`).
         /// Default: `wikimedia`.
         #[example = "profile = \"wikimedia\""]
         pub profile: Option<String>,

@@ -94,6 +94,12 @@ impl<'a> Scanner<'_, 'a> {
             if key == "rel" {
                 continue;
             }
+            // `$('<div>', { html: '<img src=…>' })` sets the markup with
+            // jQuery's `.html()`.
+            if key == "html" {
+                self.markup(id, span, ".html()", &prop.value);
+                continue;
+            }
             self.element_attr(id, span, elem, &key, &prop.value, rel.clone());
         }
     }
@@ -122,6 +128,17 @@ impl<'a> Scanner<'_, 'a> {
     /// A markup string inserted into the page.
     pub(super) fn markup(&mut self, id: NodeId, span: Span, api: &str, expr: &'a Expression<'a>) {
         let folded = self.r.fold(expr);
+        if folded.dynamic.is_some() {
+            // `TEMPLATES[state]`, `ok ? '<img …>' : '<b>…</b>'`: each markup
+            // candidate is inserted in some run.
+            let candidates = self.r.fold_candidates(expr);
+            if !candidates.is_empty() {
+                for candidate in candidates.iter().filter(|c| c.text.contains('<')) {
+                    self.embed_markup(id, span, api, candidate);
+                }
+                return;
+            }
+        }
         if folded.text.contains('<') {
             self.embed_markup(id, span, api, &folded);
         }

@@ -64,6 +64,16 @@ impl<'a> Resolver<'_, 'a> {
                 return None;
             }
         }
+        if !appended
+            && values.len() > 1
+            && let Some(i) = self.choose(declarator.span.start, values.len())
+        {
+            let mut folded = self.fold_part(values[i], depth);
+            if folded.resolution == Resolution::Literal {
+                folded.resolution = Resolution::Constant;
+            }
+            return Some(folded);
+        }
         let folds: Vec<Folded> = values
             .into_iter()
             .map(|v| self.fold_part(v, depth))
@@ -127,10 +137,23 @@ impl<'a> Resolver<'_, 'a> {
         }
     }
 
+    /// The position of parameter `param` in its function's list.
+    pub(super) fn param_index(&self, param: SymbolId) -> Option<usize> {
+        let nodes = self.semantic.nodes();
+        let decl = self.semantic.scoping().symbol_declaration(param);
+        let AstKind::FormalParameter(p) = nodes.kind(decl) else {
+            return None;
+        };
+        let AstKind::FormalParameters(params) = nodes.parent_kind(decl) else {
+            return None;
+        };
+        params.items.iter().position(|item| item.span == p.span)
+    }
+
     /// The calls of the function that declares parameter `param`, with the
     /// parameter's position. `None` when the function has no name to call it by.
     pub(super) fn helper_calls(
-        &self,
+        &mut self,
         param: SymbolId,
     ) -> Option<(usize, Vec<(NodeId, &'a CallExpression<'a>)>)> {
         let nodes = self.semantic.nodes();
@@ -152,12 +175,15 @@ impl<'a> Resolver<'_, 'a> {
                 while let AstKind::ParenthesizedExpression(_) = nodes.kind(parent) {
                     parent = nodes.parent_id(parent);
                 }
-                match nodes.kind(parent) {
-                    AstKind::VariableDeclarator(d) => match &d.id {
+                if let AstKind::VariableDeclarator(d) = nodes.kind(parent) {
+                    match &d.id {
                         BindingPattern::BindingIdentifier(id) => id.symbol_id.get()?,
                         _ => return None,
-                    },
-                    _ => return None,
+                    }
+                } else {
+                    // A method: its callers by name.
+                    let name = self.method_name(function_id)?;
+                    return Some((index, self.method_calls(&name)));
                 }
             }
         };
@@ -189,7 +215,7 @@ fn single_return<'a>(body: &'a FunctionBody<'a>) -> Option<&'a Expression<'a>> {
 /// Several possible values of one expression: their common known prefix,
 /// never cut inside a host (`https://a` from `a.example` and `another.example`
 /// would name the wrong host).
-fn merge(folds: &[Folded], appended: bool, span: Span) -> Option<Folded> {
+pub(super) fn merge(folds: &[Folded], appended: bool, span: Span) -> Option<Folded> {
     let first = folds.first()?;
     let all_same = folds.iter().all(|f| f.text == first.text);
     if all_same && !appended {

@@ -11,6 +11,7 @@ use oxc::span::{GetSpan, Span};
 
 use super::resolve::{MAX_DEPTH, Resolver, Val, property};
 use super::url;
+use crate::crossfile::Export;
 
 /// Internal marker for `location.host`: the wiki's own host. Only meaningful
 /// right after a scheme (`location.protocol + '//' + location.host`), where
@@ -224,6 +225,10 @@ impl<'a> Resolver<'_, 'a> {
             }
             Expression::Identifier(ident) => match self.binding(ident) {
                 Ok(symbol) => {
+                    if let Some(export) = self.imported_export(symbol) {
+                        self.push_export(&export, expr.span(), acc);
+                        return;
+                    }
                     if let Some(&(_, value)) = self.env.iter().rev().find(|(s, _)| *s == symbol) {
                         self.fold_into(value, acc, depth);
                         return;
@@ -234,11 +239,39 @@ impl<'a> Resolver<'_, 'a> {
                         None => acc.unknown(expr.span()),
                     }
                 }
-                Err(()) => acc.unknown(expr.span()),
+                // Legacy bare globals: `wgScriptPath` is `mw.config.get('wgScriptPath')`.
+                Err(()) => match wiki_config(&ident.name) {
+                    Some(marker) => acc.push(marker),
+                    None => match self.global_export(&ident.name) {
+                        Some(export) => self.push_export(&export, expr.span(), acc),
+                        None => acc.unknown(expr.span()),
+                    },
+                },
             },
             inner @ (Expression::StaticMemberExpression(_)
             | Expression::ComputedMemberExpression(_)) => self.fold_member(inner, acc, depth),
             Expression::CallExpression(call) => self.fold_call(call, acc, depth),
+            Expression::NewExpression(new) if matches!(self.resolve(&new.callee, depth), Val::Global(ref p) if p == "URL") =>
+            {
+                self.fold_new_url(new, acc, depth);
+            }
+            Expression::ConditionalExpression(c) => match self.choose(c.span.start, 2) {
+                Some(0) => self.fold_into(&c.consequent, acc, depth),
+                Some(_) => self.fold_into(&c.alternate, acc, depth),
+                None => acc.unknown(c.span),
+            },
+            Expression::LogicalExpression(l)
+                if matches!(
+                    l.operator,
+                    oxc::ast::ast::LogicalOperator::Or | oxc::ast::ast::LogicalOperator::Coalesce
+                ) =>
+            {
+                match self.choose(l.span.start, 2) {
+                    Some(0) => self.fold_into(&l.left, acc, depth),
+                    Some(_) => self.fold_into(&l.right, acc, depth),
+                    None => acc.unknown(l.span),
+                }
+            }
             other => acc.unknown(other.span()),
         }
     }
@@ -257,16 +290,55 @@ impl<'a> Resolver<'_, 'a> {
             }
             _ => member.static_property_name().map(str::to_owned),
         };
-        match self.resolve(member.object(), depth) {
+        // A path written by a statement (`NS.cfg.base = '…'`) wins over the
+        // literal the object started as, which lacks it.
+        if let Some(value) = self.assigned_value(expr) {
+            self.fold_into(value, acc, depth);
+            return;
+        }
+        let object = match self.resolve(member.object(), depth) {
+            Val::Global(_) | Val::Unknown => match self.assigned_value(member.object()) {
+                Some(value) => self.resolve(value, depth),
+                None => self.resolve(member.object(), depth),
+            },
+            other => other,
+        };
+        match object {
             Val::Object(object) => match key.as_deref().and_then(|k| property(object, k)) {
                 Some(value) => self.fold_into(value, acc, depth),
+                // `TABLE[key]` with a run-time key: each value is a candidate.
+                None if key.is_none() => {
+                    let values: Vec<&'a Expression<'a>> = object
+                        .properties
+                        .iter()
+                        .filter_map(|p| p.as_property())
+                        .map(|p| &p.value)
+                        .collect();
+                    match self.choose(expr.span().start, values.len()) {
+                        Some(i) => self.fold_into(values[i], acc, depth),
+                        None => acc.unknown(expr.span()),
+                    }
+                }
                 None => acc.unknown(expr.span()),
             },
             Val::Array(array) => {
                 let index = key.as_deref().and_then(|k| k.parse::<usize>().ok());
                 let element = index.and_then(|i| array.elements.get(i)?.as_expression());
+                let elements: Vec<&'a Expression<'a>> = array
+                    .elements
+                    .iter()
+                    .filter_map(|e| e.as_expression())
+                    .collect();
+                let choice = if key.is_none() && elements.len() == array.elements.len() {
+                    self.choose(expr.span().start, elements.len())
+                } else {
+                    None
+                };
                 match (element, key.is_some()) {
                     (Some(e), _) => self.fold_into(e, acc, depth),
+                    (None, false) if choice.is_some() => {
+                        self.fold_into(elements[choice.unwrap_or_default()], acc, depth);
+                    }
                     (None, false) => match self.fold_any_element(array, expr.span(), depth) {
                         Some(folded) => acc.push_folded(&folded),
                         None => acc.unknown(expr.span()),
@@ -284,7 +356,10 @@ impl<'a> Resolver<'_, 'a> {
                     | "document.domain" => acc.push(WIKI_HOST),
                     p => match p.strip_prefix("mw.config.values.").and_then(wiki_config) {
                         Some(marker) => acc.push(marker),
-                        None => acc.unknown(expr.span()),
+                        None => match self.global_export(p) {
+                            Some(export) => self.push_export(&export, expr.span(), acc),
+                            None => acc.unknown(expr.span()),
+                        },
                     },
                 },
                 _ => acc.unknown(expr.span()),
@@ -294,6 +369,14 @@ impl<'a> Resolver<'_, 'a> {
     }
 
     fn fold_call(&mut self, call: &'a CallExpression<'a>, acc: &mut Acc, depth: u32) {
+        // `url.toString()`: the URL itself.
+        if call.arguments.is_empty()
+            && let Some(member) = call.callee.get_inner_expression().as_member_expression()
+            && member.static_property_name() == Some("toString")
+        {
+            self.fold_into(member.object(), acc, depth);
+            return;
+        }
         let arg = |i: usize| call.arguments.get(i).and_then(|a| a.as_expression());
         let callee = call.callee.get_inner_expression();
         // `cdn('a.js')` with `function cdn(p) { return BASE + p; }`
@@ -444,8 +527,9 @@ impl<'a> Resolver<'_, 'a> {
 
     /// The constant string a binding holds, if it holds one.
     fn fold_symbol(&mut self, symbol: SymbolId, depth: u32) -> Option<Folded> {
-        // Under parameter bindings a value may differ per call: no memo.
-        if !self.env.is_empty() {
+        // Under parameter bindings or chosen branches a value may differ
+        // per call: no memo.
+        if !self.env.is_empty() || self.choices.is_some() {
             return self.compute_fold_symbol(symbol, depth);
         }
         if let Some(folded) = self.folds.get(&symbol) {
@@ -480,6 +564,80 @@ impl<'a> Resolver<'_, 'a> {
             folded.resolution = Resolution::Constant;
         }
         Some(folded)
+    }
+}
+
+impl<'a> Resolver<'_, 'a> {
+    /// `new URL(path, base)`: an absolute or wiki-relative `path` is the URL
+    /// itself (a base of the wiki's own origin adds nothing); otherwise the
+    /// base followed by the path.
+    fn fold_new_url(
+        &mut self,
+        new: &'a oxc::ast::ast::NewExpression<'a>,
+        acc: &mut Acc,
+        depth: u32,
+    ) {
+        let arg = |i: usize| new.arguments.get(i).and_then(|a| a.as_expression());
+        let Some(path) = arg(0) else {
+            acc.unknown(new.span);
+            return;
+        };
+        let folded = self.fold_part(path, depth);
+        let absolute = folded.text.contains("://")
+            || folded.text.starts_with("//")
+            || folded.text.starts_with('/')
+            || folded.text.starts_with("${wg");
+        match arg(1) {
+            Some(base) if !absolute => {
+                self.fold_into(base, acc, depth);
+                acc.push_folded(&folded);
+            }
+            _ => acc.push_folded(&folded),
+        }
+    }
+}
+
+impl Resolver<'_, '_> {
+    /// What another source of the set says an import binding stands for.
+    pub(super) fn imported_export(&self, symbol: SymbolId) -> Option<Export> {
+        let context = self.context?;
+        let (specifier, name) = super::summary::imported(self, symbol)?;
+        context.set.import(context.path, specifier, &name).cloned()
+    }
+
+    /// What another source of the set assigned to the global `path`.
+    pub(super) fn global_export(&self, path: &str) -> Option<Export> {
+        self.context?.set.global(path).cloned()
+    }
+
+    /// Fold in a URL another source defines; several candidates are a
+    /// choice point.
+    fn push_export(&mut self, export: &Export, span: Span, acc: &mut Acc) {
+        let Export::Urls(urls) = export else {
+            acc.unknown(span);
+            return;
+        };
+        let index = match urls.len() {
+            0 => None,
+            1 => Some(0),
+            n => self.choose(span.start, n),
+        };
+        let Some(text) = index.and_then(|i| urls.get(i)) else {
+            acc.unknown(span);
+            return;
+        };
+        let dynamic = text.contains(DYNAMIC).then_some(span);
+        acc.push_folded(&Folded {
+            text: text.clone(),
+            resolution: if dynamic.is_some() {
+                Resolution::Dynamic
+            } else {
+                Resolution::Constant
+            },
+            dynamic,
+            param: None,
+            pieces: Vec::new(),
+        });
     }
 }
 

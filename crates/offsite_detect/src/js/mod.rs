@@ -7,14 +7,20 @@
 //! recover at all it returns an empty program, and the tree-sitter
 //! [`fallback`] finds what it can.
 
+mod assigned;
+mod candidates;
 pub mod consent;
 mod elements;
 pub mod fallback;
 mod flow;
 mod fold;
+mod library;
+mod methods;
+mod platform;
 mod prescan;
 mod resolve;
 mod sinks;
+mod summary;
 mod url;
 
 use oxc::allocator::Allocator;
@@ -23,10 +29,38 @@ use oxc::parser::{ParseOptions, Parser, ParserReturn};
 use oxc::semantic::SemanticBuilder;
 use oxc::span::SourceType;
 
+use crate::crossfile::{FileContext, Summary};
 use crate::{Detection, Options, SyntaxError};
 
 /// Detect the loads in a JavaScript (or, with `typescript`, TypeScript) text.
 pub fn detect(text: &str, typescript: bool, options: &Options) -> Detection {
+    analyse(text, typescript, options, None, false).0
+}
+
+/// [`detect`] with the other sources of a scanned set (see `crate::crossfile`).
+pub fn detect_in(
+    text: &str,
+    typescript: bool,
+    options: &Options,
+    context: Option<FileContext<'_>>,
+) -> Detection {
+    analyse(text, typescript, options, context, false).0
+}
+
+/// Pass one of cross-file analysis: what this source offers the others.
+pub fn summarize(text: &str, typescript: bool, options: &Options) -> Summary {
+    analyse(text, typescript, options, None, true)
+        .1
+        .unwrap_or_default()
+}
+
+fn analyse(
+    text: &str,
+    typescript: bool,
+    options: &Options,
+    context: Option<FileContext<'_>>,
+    want_summary: bool,
+) -> (Detection, Option<Summary>) {
     let allocator = Allocator::default();
     let parsed = parse(&allocator, text, typescript);
     let errors: Vec<SyntaxError> = parsed
@@ -40,23 +74,45 @@ pub fn detect(text: &str, typescript: bool, options: &Options) -> Detection {
     if parsed.panicked {
         let mut loads = fallback::detect(text, options);
         loads.sort_by_key(|l| (l.start, l.end));
-        return Detection { loads, errors };
+        return (Detection { loads, errors }, None);
     }
-    if !prescan::may_load(&parsed.program) {
-        return Detection {
-            loads: Vec::new(),
-            errors,
-        };
+    // With other sources, a call may reach a loader defined elsewhere; a
+    // module may export URLs to them.
+    let others = context.is_some_and(|c| !c.set.is_empty());
+    let module_syntax = want_summary
+        && (text.contains("exports")
+            || parsed
+                .program
+                .body
+                .iter()
+                .any(oxc::ast::ast::Statement::is_module_declaration));
+    if !others && !module_syntax && !prescan::may_load(&parsed.program) {
+        return (
+            Detection {
+                loads: Vec::new(),
+                errors,
+            },
+            None,
+        );
     }
     let semantic = SemanticBuilder::new()
         .with_build_nodes(true)
         .build(&parsed.program)
         .semantic;
     let consent = consent::ConsentAnalysis::new(&semantic, options);
-    let resolver = resolve::Resolver::new(&semantic, text);
-    let mut loads = sinks::Scanner::new(resolver, consent, options).scan();
+    let mut resolver = resolve::Resolver::new(&semantic, text);
+    resolver.context = context;
+    let (mut loads, params) = sinks::Scanner::new(resolver, consent, options).scan_with_params();
+    let summary = want_summary.then(|| {
+        let mut resolver = resolve::Resolver::new(&semantic, text);
+        summary::summarize(&mut resolver, &params)
+    });
     loads.sort_by_key(|l| (l.start, l.end));
-    Detection { loads, errors }
+    // Markup held in one string and inserted at several places is one load
+    // at the string, not one per insertion.
+    let mut seen = std::collections::HashSet::new();
+    loads.retain(|l| seen.insert((l.start, l.end, l.sink, l.api.clone(), l.url.clone())));
+    (Detection { loads, errors }, summary)
 }
 
 fn parse<'a>(allocator: &'a Allocator, text: &'a str, typescript: bool) -> ParserReturn<'a> {

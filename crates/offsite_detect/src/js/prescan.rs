@@ -35,7 +35,11 @@ fn is_root(name: &str) -> bool {
             | "importStylesheet"
             | "importScriptURI"
             | "importStylesheetURI"
-    )
+            | "importArticles"
+            | "importArticle"
+            | "importScriptPage"
+            | "importStylesheetPage"
+    ) || super::library::is_entry_root(name)
 }
 
 /// Objects whose properties are globals.

@@ -62,6 +62,15 @@ pub(super) struct Resolver<'s, 'a> {
     /// Parameters bound to argument expressions while folding through a
     /// function call (innermost last).
     pub(super) env: Vec<(SymbolId, &'a Expression<'a>)>,
+    /// Member paths assigned by statements (see `assigned.rs`), built on
+    /// first use.
+    pub(super) assigned: Option<super::assigned::Assignments<'a>>,
+    /// Set while candidates are enumerated (see `candidates.rs`).
+    pub(super) choices: Option<super::candidates::Choices>,
+    /// The other sources of the scanned set (see `crate::crossfile`).
+    pub(super) context: Option<crate::crossfile::FileContext<'s>>,
+    /// Methods by name (see `methods.rs`), built on first use.
+    pub(super) methods: Option<super::methods::MethodIndex>,
 }
 
 /// `mediaWiki` is `mw`, `jQuery` is `$`; everything else keeps its name.
@@ -89,6 +98,10 @@ impl<'s, 'a> Resolver<'s, 'a> {
             vals: HashMap::new(),
             folds: HashMap::new(),
             env: Vec::new(),
+            assigned: None,
+            choices: None,
+            context: None,
+            methods: None,
         }
     }
 
@@ -140,8 +153,16 @@ impl<'s, 'a> Resolver<'s, 'a> {
             },
             Expression::StaticMemberExpression(member) => {
                 let object = self.resolve(&member.object, depth);
-                self.member(object, member.property.name.as_str(), depth)
+                match self.member(object, member.property.name.as_str(), depth) {
+                    // `this.req = new XMLHttpRequest(); this.req.open(…)`
+                    Val::Unknown => match self.assigned_value(expr) {
+                        Some(value) => self.resolve(value, depth),
+                        None => Val::Unknown,
+                    },
+                    val => val,
+                }
             }
+            Expression::ThisExpression(this) => self.this_object(this.node_id.get()),
             Expression::ComputedMemberExpression(member) => {
                 match url::static_key(&member.expression) {
                     Some(key) => {
@@ -198,6 +219,14 @@ impl<'s, 'a> Resolver<'s, 'a> {
             Val::Object(object) => {
                 property(object, key).map_or(Val::Unknown, |v| self.resolve(v, depth))
             }
+            // An iframe's window and document load like the page's own
+            // (`frame.contentWindow.document.write('<script src=…>')`).
+            Val::Element(elem) if elem.tag == "iframe" && key == "contentWindow" => {
+                Val::Global("window".into())
+            }
+            Val::Element(elem) if elem.tag == "iframe" && key == "contentDocument" => {
+                Val::Global("document".into())
+            }
             _ => Val::Unknown,
         }
     }
@@ -214,17 +243,15 @@ impl<'s, 'a> Resolver<'s, 'a> {
         let callee = self.resolve(&call.callee, depth);
         if let Val::Global(path) = &callee {
             return match path.as_str() {
-                "document.createElement" => {
-                    first
-                        .and_then(|e| url::string_literal(e))
-                        .map_or(Val::Unknown, |tag| {
-                            Val::Element(Elem {
-                                tag: tag.to_ascii_lowercase(),
-                                rel: None,
-                                origin: None,
-                            })
+                "document.createElement" => first
+                    .and_then(|e| self.constant_text(e, depth))
+                    .map_or(Val::Unknown, |tag| {
+                        Val::Element(Elem {
+                            tag: tag.to_ascii_lowercase(),
+                            rel: None,
+                            origin: None,
                         })
-                }
+                    }),
                 "$" => match first {
                     Some(arg) => self.jquery_of(arg, depth),
                     None => Val::JQuery(None),
@@ -246,6 +273,109 @@ impl<'s, 'a> Resolver<'s, 'a> {
             let receiver = self.resolve(member.object(), depth);
             if let Val::JQuery(_) = receiver {
                 return receiver;
+            }
+        }
+        Val::Unknown
+    }
+
+    /// A short text fully known before the code runs: a literal, or a
+    /// constant or wrapper parameter holding one (`d.createElement(s)` in
+    /// `(function (d, s) {…})(document, 'script')`).
+    fn constant_text(&mut self, expr: &'a Expression<'a>, depth: u32) -> Option<String> {
+        if let Some(text) = url::string_literal(expr) {
+            return Some(text.to_owned());
+        }
+        if let Expression::Identifier(ident) = expr.get_inner_expression()
+            && let Ok(symbol) = self.binding(ident)
+            && self.is_constant_symbol(symbol)
+            && let Some(argument) = self.wrapper_argument(symbol)
+            && depth <= MAX_DEPTH
+        {
+            return self.constant_text(argument, depth + 1);
+        }
+        let folded = self.fold_part(expr, depth);
+        (folded.dynamic.is_none() && !folded.text.is_empty() && folded.text.len() <= 64)
+            .then_some(folded.text)
+    }
+
+    /// An argument of a wrapper call; at the top level of a script `this` is
+    /// the window (`}(this, this.jQuery, this.mediaWiki))`).
+    fn resolve_argument(
+        &mut self,
+        expr: &'a Expression<'a>,
+        top_level: bool,
+        depth: u32,
+    ) -> Val<'a> {
+        if top_level {
+            match expr.get_inner_expression() {
+                Expression::ThisExpression(_) => return Val::Global("window".into()),
+                Expression::StaticMemberExpression(member)
+                    if matches!(
+                        member.object.get_inner_expression(),
+                        Expression::ThisExpression(_)
+                    ) =>
+                {
+                    return Val::Global(canonical_root(member.property.name.as_str()).to_owned());
+                }
+                _ => {}
+            }
+        }
+        self.resolve(expr, depth)
+    }
+
+    /// The argument a parameter of an immediately called function receives
+    /// (`(function (d, s) {…})(document, 'script')`, also after `!`).
+    fn wrapper_argument(&self, symbol: SymbolId) -> Option<&'a Expression<'a>> {
+        let nodes = self.semantic.nodes();
+        let decl = self.semantic.scoping().symbol_declaration(symbol);
+        let AstKind::FormalParameter(param) = nodes.kind(decl) else {
+            return None;
+        };
+        let params_id = nodes.parent_id(decl);
+        let AstKind::FormalParameters(params) = nodes.kind(params_id) else {
+            return None;
+        };
+        let index = params.items.iter().position(|p| p.span == param.span)?;
+        let function_id = nodes.parent_id(params_id);
+        let function_span = nodes.kind(function_id).span();
+        let mut parent = nodes.parent_id(function_id);
+        while let AstKind::ParenthesizedExpression(_) = nodes.kind(parent) {
+            parent = nodes.parent_id(parent);
+        }
+        let AstKind::CallExpression(call) = nodes.kind(parent) else {
+            return None;
+        };
+        if call.callee.get_inner_expression().span() != function_span {
+            return None;
+        }
+        call.arguments.get(index).and_then(|a| a.as_expression())
+    }
+
+    /// `this` inside a method of an object literal (`{ url: …, send() {
+    /// x.open('POST', this.url) } }`): that literal. Arrow functions take
+    /// `this` from around them.
+    pub(super) fn this_object(&self, node: NodeId) -> Val<'a> {
+        let nodes = self.semantic.nodes();
+        let mut id = node;
+        for _ in 0..64 {
+            let parent = nodes.parent_id(id);
+            if parent == id {
+                return Val::Unknown;
+            }
+            id = parent;
+            match nodes.kind(id) {
+                AstKind::Function(_) => {
+                    let holder = nodes.parent_id(id);
+                    return match nodes.kind(holder) {
+                        AstKind::ObjectProperty(_) => match nodes.parent_kind(holder) {
+                            AstKind::ObjectExpression(object) => Val::Object(object),
+                            _ => Val::Unknown,
+                        },
+                        _ => Val::Unknown,
+                    };
+                }
+                AstKind::Program(_) | AstKind::Class(_) => return Val::Unknown,
+                _ => {}
             }
         }
         Val::Unknown
@@ -410,7 +540,26 @@ impl<'s, 'a> Resolver<'s, 'a> {
         let callee = call.callee.get_inner_expression();
         // `(function ($, mw) {…})(jQuery, mediaWiki)`
         if callee.span() == function_span {
-            return arg(index).map_or(Val::Unknown, |e| self.resolve(e, depth));
+            let top_level =
+                nodes.get_node(parent).scope_id() == self.semantic.scoping().root_scope_id();
+            return arg(index).map_or(Val::Unknown, |e| self.resolve_argument(e, top_level, depth));
+        }
+        // AMD: `require(['jquery', 'mw'], function ($, mw) {…})`, also
+        // `define(name, deps, factory)`, as Fandom's own modules are written.
+        if let Some(position) = (1..call.arguments.len().min(3))
+            .find(|&i| arg(i).map(GetSpan::span) == Some(function_span))
+            && let Some(Expression::ArrayExpression(deps)) =
+                arg(position - 1).map(Expression::get_inner_expression)
+            && let Val::Global(loader) = self.resolve(&call.callee, depth)
+            && matches!(loader.as_str(), "require" | "define")
+        {
+            return deps
+                .elements
+                .get(index)
+                .and_then(|e| e.as_expression())
+                .and_then(url::string_literal)
+                .and_then(super::library::amd_module)
+                .map_or(Val::Unknown, |path| Val::Global(path.to_owned()));
         }
         if arg(0).map(GetSpan::span) != Some(function_span) || index != 0 {
             return Val::Unknown;
@@ -429,7 +578,21 @@ impl<'s, 'a> Resolver<'s, 'a> {
                 // `mw.hook('wikipage.content').add(function ($content) {…})`
                 Some((Some("add"), m)) => match m.object().get_inner_expression() {
                     Expression::CallExpression(hook) => match self.resolve(&hook.callee, depth) {
-                        Val::Global(p) if p == "mw.hook" => Val::JQuery(None),
+                        // Fandom's dev libraries fire `mw.hook('dev.NAME')` with
+                        // themselves: the argument is `window.dev.NAME`.
+                        Val::Global(p) if p == "mw.hook" => {
+                            match hook
+                                .arguments
+                                .first()
+                                .and_then(|a| a.as_expression())
+                                .and_then(url::string_literal)
+                            {
+                                Some(name) if name.starts_with("dev.") => {
+                                    Val::Global(name.to_owned())
+                                }
+                                _ => Val::JQuery(None),
+                            }
+                        }
                         _ => Val::Unknown,
                     },
                     _ => Val::Unknown,

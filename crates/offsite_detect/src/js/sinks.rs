@@ -28,6 +28,21 @@ pub(super) struct Scanner<'s, 'a> {
     /// `<link href>` loads whose `rel` may be set elsewhere on the variable.
     pub(super) pending_links: Vec<(usize, SymbolId)>,
     pub(super) rels: HashMap<SymbolId, String>,
+    /// Loads whose whole URL is a parameter of the enclosing function, for
+    /// cross-file summaries.
+    pub(super) param_sinks: Vec<ParamSink>,
+}
+
+/// A load inside a function whose URL is one of its parameters.
+#[derive(Debug, Clone)]
+pub(super) struct ParamSink {
+    pub param: SymbolId,
+    /// The parameter's position.
+    pub index: usize,
+    pub api: String,
+    pub sink: Sink,
+    /// Byte offset of the load.
+    pub start: u32,
 }
 
 /// Method names worth resolving a member call for; everything else is
@@ -69,7 +84,26 @@ fn is_sink_method(name: &str) -> bool {
             | "importStylesheetURI"
             | "$"
             | "jQuery"
-    )
+            | "importArticles"
+            | "importArticle"
+            | "importScriptPage"
+            | "importStylesheetPage"
+            | "createObjectURL"
+    ) || super::library::is_entry_method(name)
+}
+
+/// A ResourceLoader module name (`mediawiki.api`, `ext.gadget.Foo`) rather
+/// than a path or URL: dotted words, no slash, colon or file extension.
+fn is_module_name(name: &str) -> bool {
+    let file_like = [".js", ".mjs", ".cjs", ".json", ".css", ".ts"]
+        .iter()
+        .any(|ext| name.to_ascii_lowercase().ends_with(ext));
+    name.contains('.')
+        && !file_like
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 fn arg<'a>(arguments: &'a [Argument<'a>], i: usize) -> Option<&'a Expression<'a>> {
@@ -89,16 +123,32 @@ impl<'s, 'a> Scanner<'s, 'a> {
             loads: Vec::new(),
             pending_links: Vec::new(),
             rels: HashMap::new(),
+            param_sinks: Vec::new(),
         }
     }
 
-    pub fn scan(mut self) -> Vec<Load> {
+    /// The loads, and the loads made with a whole parameter as URL.
+    pub fn scan_with_params(mut self) -> (Vec<Load>, Vec<ParamSink>) {
         let nodes = self.r.nodes();
         for node in nodes.iter() {
             match node.kind() {
                 AstKind::CallExpression(call) => self.call(node.id(), call),
                 AstKind::NewExpression(new) => self.new_expression(node.id(), new),
                 AstKind::AssignmentExpression(assign) => self.assignment(node.id(), assign),
+                AstKind::VariableDeclarator(declarator) => {
+                    if let (Some(name), Some(init)) =
+                        (declarator.id.get_identifier_name(), &declarator.init)
+                    {
+                        self.library_config(node.id(), declarator.span, &name, init);
+                    }
+                }
+                AstKind::ImportExpression(import)
+                    if url::string_literal(&import.source).is_some_and(is_module_name) =>
+                {
+                    // `import('mediawiki.api')` in a bundled gadget: the build
+                    // turns it into a ResourceLoader module load.
+                    self.modules(node.id(), import.span, "import()", &import.source);
+                }
                 AstKind::ImportExpression(import) => {
                     let folded = self.r.fold(&import.source);
                     let load = self.url_load(import.span, "import()", Sink::Script, &folded);
@@ -108,7 +158,7 @@ impl<'s, 'a> Scanner<'s, 'a> {
             }
         }
         self.finish_links();
-        self.loads
+        (self.loads, self.param_sinks)
     }
 
     /// A load whose target is the folded URL.
@@ -141,6 +191,17 @@ impl<'s, 'a> Scanner<'s, 'a> {
         target: Option<&'a Expression<'a>>,
         folded: &Folded,
     ) {
+        if let Some(target) = target {
+            let candidates = self.candidate_targets(target, folded);
+            if !candidates.is_empty() {
+                let span = Span::new(load.start, load.end);
+                for candidate in candidates {
+                    let one = self.url_load(span, &load.api, load.sink, &candidate);
+                    self.push(id, one);
+                }
+                return;
+            }
+        }
         self.emit_through(id, load, target, folded, 0);
     }
 
@@ -172,6 +233,29 @@ impl<'s, 'a> Scanner<'s, 'a> {
             }
             return;
         }
+        if folded.text == DYNAMIC
+            && let Some(param) = folded.param
+            && let Some(index) = self.r.param_index(param)
+        {
+            self.param_sinks.push(ParamSink {
+                param,
+                index,
+                api: load.api.clone(),
+                sink: load.sink,
+                start: load.start,
+            });
+            // Another source of the set calls this loader: its loads are
+            // reported there, with the URL the caller passes.
+            if let Some(context) = self.r.context
+                && let Some(site) = context
+                    .set
+                    .summary(context.path)
+                    .and_then(|s| s.loader_sites.get(&load.start))
+                && context.set.is_called(context.path, site)
+            {
+                return;
+            }
+        }
         self.push(id, load);
     }
 
@@ -195,6 +279,9 @@ impl<'s, 'a> Scanner<'s, 'a> {
     }
 
     fn call(&mut self, id: NodeId, call: &'a CallExpression<'a>) {
+        if self.r.context.is_some() && self.cross_file_call(id, call) {
+            return;
+        }
         let callee = call.callee.get_inner_expression();
         let member = callee.as_member_expression();
         let method = match (callee, member) {
@@ -246,6 +333,9 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 }
             }
             "$" => self.jquery_create(id, call),
+            // Markup shown through an object URL (`URL.createObjectURL(new
+            // Blob([html], {type: 'text/html'}))` as an iframe's src).
+            "URL.createObjectURL" => self.html_blob(id, span, arg(args, 0)),
             "Object.assign" => {
                 let Some(target) = arg(args, 0) else {
                     return true;
@@ -258,13 +348,16 @@ impl<'s, 'a> Scanner<'s, 'a> {
                     }
                 }
             }
+            "importArticles" | "importArticle" => self.import_articles(id, call, path),
+            "importScriptPage" => self.import_wiki_page(id, call, path, Sink::Script),
+            "importStylesheetPage" => self.import_wiki_page(id, call, path, Sink::Style),
             _ => {
                 if let Some(sink) = page_api_sink(path) {
                     self.import_page(id, span, path, sink, arg(args, 0));
                 } else if let Some(sink) = url_api_sink(path) {
                     self.simple(id, span, path, sink, arg(args, 0));
                 } else {
-                    return false;
+                    return self.library_call(id, call, path);
                 }
             }
         }
@@ -315,6 +408,18 @@ impl<'s, 'a> Scanner<'s, 'a> {
                         self.markup(id, span, &api, a);
                     }
                 }
+            }
+            // jQuery's `.load(url)` fetches HTML into the collection; with a
+            // function it is the old event alias (`$(window).load(fn)`).
+            ("load", Val::JQuery(_))
+                if arg(args, 0).is_some_and(|a| {
+                    !matches!(
+                        a.get_inner_expression(),
+                        Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_)
+                    )
+                }) =>
+            {
+                self.simple(id, span, ".load()", Sink::Xhr, arg(args, 0));
             }
             ("insertAdjacentHTML", _) => {
                 if let Some(a) = arg(args, 1) {
@@ -373,7 +478,12 @@ impl<'s, 'a> Scanner<'s, 'a> {
                 return;
             }
             "Audio" => ("Audio", Sink::Media),
-            _ => return,
+            _ => {
+                if let Some(library) = super::library::entry_point(&path, true) {
+                    self.library_load(id, new.span, library);
+                }
+                return;
+            }
         };
         match arg(&new.arguments, 0) {
             Some(target) => self.simple(id, new.span, api, sink, Some(target)),
@@ -386,6 +496,10 @@ impl<'s, 'a> Scanner<'s, 'a> {
     fn assignment(&mut self, id: NodeId, assign: &'a AssignmentExpression<'a>) {
         let additive = assign.operator == AssignmentOperator::Addition;
         if assign.operator != AssignmentOperator::Assign && !additive {
+            return;
+        }
+        if !additive && let Some(name) = self.global_target(&assign.left) {
+            self.library_config(id, assign.span, &name, &assign.right);
             return;
         }
         let Some(member) = assign.left.as_member_expression() else {
@@ -441,6 +555,29 @@ impl<'s, 'a> Scanner<'s, 'a> {
         let Some(target) = arg(args, 0) else { return };
         if let Val::Array(_) = self.r.resolve(target, 0) {
             self.modules(id, call.span, "mw.loader.load", target);
+            return;
+        }
+        // `action=parse` answers list the modules a page needs:
+        // `mw.loader.load(data.parse.modules)`.
+        if let Some(member) = target.get_inner_expression().as_member_expression()
+            && matches!(
+                member.static_property_name(),
+                Some("modules" | "modulestyles" | "modulescripts")
+            )
+        {
+            let mut load = Load::new(
+                call.span.start,
+                call.span.end,
+                "mw.loader.load",
+                Sink::Module,
+            );
+            load.same_wiki = true;
+            let folded = Folded {
+                dynamic: Some(target.span()),
+                ..opaque(call.span)
+            };
+            self.set_resolution(&mut load, &folded);
+            self.push(id, load);
             return;
         }
         let folded = self.r.fold(target);
@@ -552,6 +689,57 @@ impl<'s, 'a> Scanner<'s, 'a> {
         };
         let load = self.url_load(call.span, api, sink, &folded);
         self.emit(id, load, Some(target), &folded);
+    }
+}
+
+impl<'a> Scanner<'_, 'a> {
+    /// A call of a loader another source of the set defines: an imported
+    /// function or a global (`sharedLoader.inject(url)`).
+    fn cross_file_call(&mut self, id: NodeId, call: &'a CallExpression<'a>) -> bool {
+        let callee = call.callee.get_inner_expression();
+        let export = match callee {
+            Expression::Identifier(ident) => match self.r.binding(ident) {
+                Ok(symbol) => self.r.imported_export(symbol),
+                Err(()) => self.r.global_export(&ident.name),
+            },
+            _ if callee.as_member_expression().is_some() => match self.r.resolve(callee, 0) {
+                Val::Global(path) => self.r.global_export(&path),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(crate::crossfile::Export::Loader { param, api, sink }) = export else {
+            return false;
+        };
+        self.simple(id, call.span, &api, sink, arg(&call.arguments, param));
+        true
+    }
+}
+
+impl<'a> Scanner<'_, 'a> {
+    fn html_blob(&mut self, id: NodeId, span: Span, blob: Option<&'a Expression<'a>>) {
+        let Some(Expression::NewExpression(new)) = blob.map(Expression::get_inner_expression)
+        else {
+            return;
+        };
+        if !matches!(self.r.resolve(&new.callee, 0), Val::Global(ref p) if p == "Blob") {
+            return;
+        }
+        let html = arg(&new.arguments, 1)
+            .and_then(|o| match self.r.resolve(o, 0) {
+                Val::Object(object) => property(object, "type"),
+                _ => None,
+            })
+            .and_then(url::string_literal)
+            .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+        if !html {
+            return;
+        }
+        if let Some(Val::Array(parts)) = arg(&new.arguments, 0).map(|a| self.r.resolve(a, 0)) {
+            for part in parts.elements.iter().filter_map(|e| e.as_expression()) {
+                self.markup(id, span, "Blob(text/html)", part);
+            }
+        }
     }
 }
 
