@@ -48,6 +48,8 @@ pub struct Summary {
     /// What this source calls that another may define: `global:PATH` and
     /// `import:SPECIFIER#NAME`.
     pub calls: std::collections::BTreeSet<String>,
+    /// Relative module specifiers this source imports.
+    pub imports: std::collections::BTreeSet<String>,
 }
 
 impl Summary {
@@ -140,6 +142,35 @@ impl SourceSet {
         self.globals.get(path)
     }
 
+    /// Can the set tell the source at `path` (with `text` and `summary`)
+    /// more than a single-file analysis did? True when it imports a module
+    /// of the set, names a global another source defines, or exports a
+    /// loader another source calls. A scan analyses only those sources a
+    /// second time.
+    pub fn informs(&self, path: &str, text: &str, summary: &Summary) -> bool {
+        if summary
+            .imports
+            .iter()
+            .any(|spec| self.resolve(path, spec).is_some())
+        {
+            return true;
+        }
+        if summary
+            .loader_sites
+            .values()
+            .any(|site| self.is_called(path, site))
+        {
+            return true;
+        }
+        let own: std::collections::BTreeSet<&str> =
+            summary.globals.keys().map(|k| root_of(k)).collect();
+        self.globals
+            .keys()
+            .map(|k| root_of(k))
+            .filter(|root| !own.contains(root))
+            .any(|root| text.contains(root))
+    }
+
     /// The summary of the source at `path`.
     pub fn summary(&self, path: &str) -> Option<&Summary> {
         self.modules.get(&normalise(path))
@@ -182,6 +213,11 @@ pub struct FileContext<'c> {
     /// This source's path, as given to [`SourceSet::new`].
     pub path: &'c str,
     pub set: &'c SourceSet,
+}
+
+/// `Relay.paths.api` → `Relay`.
+fn root_of(path: &str) -> &str {
+    path.split('.').next().unwrap_or(path)
 }
 
 /// `a/./b/../c.js` → `a/c.js`; backslashes become slashes; a leading `./` goes.

@@ -87,3 +87,23 @@ pub fn summarize(text: &str, language: Language, options: &Options) -> crossfile
         Language::Css | Language::Html | Language::Wikitext => crossfile::Summary::default(),
     }
 }
+
+/// [`detect`] and [`summarize`] from one analysis: pass one of a scan over a
+/// set of sources. Languages other than JavaScript and TypeScript give an
+/// empty summary.
+pub fn detect_and_summarize(
+    text: &str,
+    language: Language,
+    options: &Options,
+) -> (Detection, crossfile::Summary) {
+    let (mut detection, summary) = match language {
+        Language::JavaScript => js::detect_and_summarize(text, false, options),
+        Language::TypeScript => js::detect_and_summarize(text, true, options),
+        Language::Css | Language::Html | Language::Wikitext => (
+            detect(text, language, options),
+            crossfile::Summary::default(),
+        ),
+    };
+    detection.loads.sort_by_key(|l| (l.start, l.end));
+    (detection, summary)
+}

@@ -100,3 +100,25 @@ fn alone_each_file_knows_less() {
         }
     }
 }
+
+/// Only the sources the set can tell more need a second analysis.
+#[test]
+fn the_set_informs_only_sources_it_can_tell_more() {
+    let options = Options::default();
+    let all = files("shared");
+    let set = SourceSet::new(
+        all.iter()
+            .map(|(p, t)| (p.clone(), summarize(t, Language::JavaScript, &options))),
+    );
+    for (path, text) in &all {
+        let (_, summary) =
+            offsite_detect::detect_and_summarize(text, Language::JavaScript, &options);
+        let informed = set.informs(path, text, &summary);
+        // gadget.js names the loader lib's globals; the lib's inject() is
+        // called by gadget.js.
+        assert!(informed, "{path}");
+    }
+    let lonely = "fetch('https://alone.example/x');";
+    let summary = summarize(lonely, Language::JavaScript, &options);
+    assert!(!set.informs("shared/alone.js", lonely, &summary));
+}

@@ -64,6 +64,13 @@ impl Linter {
         self.check_detection(source, text, language, detection)
     }
 
+    /// The detection options of the policy, for callers that run detection
+    /// themselves (a cross-file scan's two passes) and hand the result to
+    /// [`Linter::check_detection`].
+    pub fn detect_options(&self) -> &offsite_detect::Options {
+        &self.settings.detect
+    }
+
     /// [`Linter::check`] after detection: for callers (and tests) that have
     /// the loads already.
     pub fn check_detection(

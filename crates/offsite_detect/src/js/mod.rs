@@ -47,6 +47,16 @@ pub fn detect_in(
     analyse(text, typescript, options, context, false).0
 }
 
+/// [`detect`] and [`summarize`] in one analysis.
+pub fn detect_and_summarize(
+    text: &str,
+    typescript: bool,
+    options: &Options,
+) -> (Detection, Summary) {
+    let (detection, summary) = analyse(text, typescript, options, None, true);
+    (detection, summary.unwrap_or_default())
+}
+
 /// Pass one of cross-file analysis: what this source offers the others.
 pub fn summarize(text: &str, typescript: bool, options: &Options) -> Summary {
     analyse(text, typescript, options, None, true)

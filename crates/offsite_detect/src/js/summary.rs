@@ -114,6 +114,12 @@ pub(super) fn summarize(r: &mut Resolver<'_, '_>, params: &[ParamSink]) -> Summa
                 }
             }
             AstKind::CallExpression(call) => note_call(r, node.id(), &call.callee, &mut summary),
+            AstKind::ImportDeclaration(d) => {
+                let specifier = d.source.value.as_str();
+                if specifier.starts_with("./") || specifier.starts_with("../") {
+                    summary.imports.insert(specifier.to_owned());
+                }
+            }
             _ => {}
         }
     }
