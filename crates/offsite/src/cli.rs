@@ -501,6 +501,24 @@ impl WikiSourceArgs {
     pub fn is_set(&self) -> bool {
         self.dump.is_some() || self.wiki.is_some()
     }
+
+    /// The pipeline's typed form of these options.
+    pub fn to_source(&self) -> offsite_scan::request::WikiSource {
+        offsite_scan::request::WikiSource {
+            dump: self.dump.clone(),
+            dump_index: self.dump_index.clone(),
+            bzip2_decoder: match self.bzip2_decoder {
+                Bzip2Decoder::Auto => offsite_scan::request::Bzip2Decoder::Auto,
+                Bzip2Decoder::Builtin => offsite_scan::request::Bzip2Decoder::Builtin,
+                Bzip2Decoder::Lbzip2 => offsite_scan::request::Bzip2Decoder::Lbzip2,
+            },
+            wiki: self.wiki.clone(),
+            contact: self.contact.clone(),
+            checkpoint: self.checkpoint.clone(),
+            since: self.since.clone(),
+            namespaces: self.namespaces.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

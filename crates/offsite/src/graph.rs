@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::cli::{GraphArgs, GraphFormat, WikiSourceArgs};
 use crate::scan::{load_settings, thread_pool};
-use crate::wiki::{self, Item, PageText, WikiScan};
+use offsite_scan::wiki::{self, Item, PageText, WikiScan};
 
 pub fn run(args: &GraphArgs) -> Result<ExitCode> {
     let (scan, graph) = read_graph(
@@ -52,7 +52,7 @@ pub(crate) fn read_scan(
     let linter = Linter::new(settings).context("invalid policy")?;
     let pool = thread_pool(threads)?;
     if source.is_set() {
-        wiki::read(source, &linter, &pool)
+        wiki::read(&source.to_source(), &linter, &pool)
     } else {
         if paths.is_empty() {
             bail!("give --dump FILE, --wiki API_URL or the files of the pages");

@@ -11,7 +11,6 @@ mod graph;
 mod inventory;
 mod scan;
 mod serve;
-mod wiki;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

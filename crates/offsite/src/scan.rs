@@ -52,7 +52,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
             bail!("give either paths or --dump/--wiki, not both");
         }
         let pool = thread_pool(args.threads)?;
-        let mut scan = crate::wiki::read(&args.wiki, &linter, &pool)?;
+        let mut scan = offsite_scan::wiki::read(&args.wiki.to_source(), &linter, &pool)?;
         // Who runs each page, so the report can rank its loads by exposure.
         crate::graph::expose_loads(&mut scan);
         if args.verbose {

@@ -11,7 +11,7 @@ use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use super::{Item, PageResult, PageText, WikiScan, analyse, collect, host_of, wiki_id};
-use crate::cli::Bzip2Decoder;
+use crate::request::Bzip2Decoder;
 
 pub fn read_dump(
     path: &Path,

@@ -22,7 +22,7 @@ use rayon::ThreadPool;
 
 pub use api::gadget_usage;
 
-use crate::cli::WikiSourceArgs;
+use crate::request::WikiSource;
 
 /// One page's text and where it came from.
 pub struct PageText {
@@ -232,7 +232,7 @@ pub struct ApiOptionsUsed {
 }
 
 /// Reads the dump or crawls the wiki named in `args` and analyses every page.
-pub fn read(args: &WikiSourceArgs, linter: &Linter, pool: &ThreadPool) -> Result<WikiScan> {
+pub fn read(args: &WikiSource, linter: &Linter, pool: &ThreadPool) -> Result<WikiScan> {
     if let Some(path) = &args.dump {
         dump::read_dump(
             path,

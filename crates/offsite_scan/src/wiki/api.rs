@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::{
     ApiOptionsUsed, Item, PageResult, PageText, WikiScan, analyse, collect, host_of, wiki_id,
 };
-use crate::cli::WikiSourceArgs;
+use crate::request::WikiSource;
 
 /// Environment variable that stands in for `--contact`.
 pub const CONTACT_ENV: &str = "OFFSITE_CONTACT";
@@ -40,7 +40,7 @@ fn api_namespaces(site: &offsite_api::SiteInfo) -> Namespaces {
 }
 
 /// `--contact`, else `OFFSITE_CONTACT`.
-pub fn contact(args: &WikiSourceArgs) -> Result<String> {
+pub fn contact(args: &WikiSource) -> Result<String> {
     let from_env = std::env::var(CONTACT_ENV).ok();
     match args.contact.clone().or(from_env) {
         Some(c) if !c.trim().is_empty() => Ok(c),
@@ -51,7 +51,7 @@ pub fn contact(args: &WikiSourceArgs) -> Result<String> {
     }
 }
 
-pub fn client_options(url: &str, args: &WikiSourceArgs) -> Result<ClientOptions> {
+pub fn client_options(url: &str, args: &WikiSource) -> Result<ClientOptions> {
     let mut options = ClientOptions::new(url, contact(args)?);
     if !args.namespaces.is_empty() {
         options.namespaces.clone_from(&args.namespaces);
@@ -68,7 +68,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 pub fn read_api(
     url: &str,
-    args: &WikiSourceArgs,
+    args: &WikiSource,
     linter: &Linter,
     pool: &ThreadPool,
 ) -> Result<WikiScan> {

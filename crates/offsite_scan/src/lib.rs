@@ -1,0 +1,4 @@
+//! The scan pipeline, moved out of the `offsite` binary.
+
+pub mod request;
+pub mod wiki;
