@@ -25,7 +25,7 @@ use crate::cli::{
     CspBase, CspCommand, CspDiffArgs, CspEvaluateArgs, CspFormat, CspGenerateArgs, CspReportFormat,
     LoadSourceArgs,
 };
-use crate::scan::load_settings;
+use offsite_scan::config::load_settings;
 
 pub fn run(command: &CspCommand) -> Result<ExitCode> {
     match command {
@@ -80,9 +80,9 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
         let gadgets = gadgets_from_titles(loads.iter().filter_map(|l| l.source.title.as_deref()));
         (loads, gadgets)
     } else if args.wiki.is_set() || !args.paths.is_empty() {
-        let scan = crate::graph::read_scan(
+        let scan = offsite_scan::titled::read_scan(
             &args.paths,
-            &args.wiki,
+            &args.wiki.to_source(),
             args.no_config,
             args.config.as_ref(),
             args.threads,

@@ -12,7 +12,9 @@ use anyhow::{Context, Result};
 use offsite_wiki::PageExposures;
 
 use crate::cli::{InventoryArgs, InventoryFormat};
-use crate::graph::{exposures, read_graph};
+use offsite_scan::exposure::exposures;
+
+use crate::graph::read_graph;
 
 pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
     let (scan, graph) = read_graph(

@@ -3,28 +3,22 @@
 //! load carries who is exposed and the reports rank by it.
 
 use std::fs;
-use std::io::{self, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use offsite_model::{Diagnostic, Language, Report, Source};
-use offsite_rules::{FileReport, Linter, Settings};
+use offsite_model::Report;
+use offsite_rules::{FileReport, Linter};
 use rayon::prelude::*;
 
+use offsite_scan::config::load_settings;
+use offsite_scan::files::{check_input, collect_inputs, read_stdin_if_needed};
+use offsite_scan::thread_pool;
+
 use crate::cli::{ColorChoice, FailOn, OutputFormat, ScanArgs};
-
-/// Files larger than this are reported and skipped: no gadget is this big,
-/// and the detector's offsets are `u32`.
-const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-
-/// One thing to analyse.
-enum Input {
-    File { path: PathBuf, language: Language },
-    Stdin { name: String, language: Language },
-}
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let started = Instant::now();
@@ -54,7 +48,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         let pool = thread_pool(args.threads)?;
         let mut scan = offsite_scan::wiki::read(&args.wiki.to_source(), &linter, &pool)?;
         // Who runs each page, so the report can rank its loads by exposure.
-        crate::graph::expose_loads(&mut scan);
+        offsite_scan::exposure::expose_loads(&mut scan);
         if args.verbose {
             for note in &scan.notes {
                 eprintln!("offsite: {note}");
@@ -64,7 +58,12 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     }
 
     let mut diagnostics = Vec::new();
-    let inputs = collect_inputs(args, &paths, &mut diagnostics)?;
+    let inputs = collect_inputs(
+        &args.stdin_filename,
+        args.no_ignore,
+        &paths,
+        &mut diagnostics,
+    )?;
     if inputs.is_empty() && diagnostics.iter().any(|d| d.kind == "io-error") {
         for d in &diagnostics {
             eprintln!("offsite: {}: {}", d.source.display_name(), d.message);
@@ -98,14 +97,6 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         report.suppressed += file.suppressed;
     }
     finish(args, report, fail_on, started)
-}
-
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .stack_size(offsite_detect::ANALYSIS_STACK_SIZE)
-        .build()
-        .context("could not start worker threads")
 }
 
 /// Baseline, render, exit code: the same for files and wiki pages.
@@ -156,215 +147,6 @@ fn finish(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-pub fn load_settings(
-    no_config: bool,
-    config: Option<&PathBuf>,
-    paths: &[PathBuf],
-) -> Result<(Settings, Option<PathBuf>)> {
-    if no_config {
-        return Ok((Settings::default(), None));
-    }
-    let path = if let Some(p) = config {
-        Some(p.clone())
-    } else {
-        let first = paths.first().filter(|p| p.as_os_str() != "-");
-        let start = match first {
-            Some(p) if p.is_dir() => p.clone(),
-            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            None => PathBuf::from("."),
-        };
-        let start = if start.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            start
-        };
-        let start = start.canonicalize().unwrap_or(start);
-        Settings::discover(&start)
-    };
-    let Some(path) = path else {
-        return Ok((Settings::default(), None));
-    };
-    let text = fs::read_to_string(&path)
-        .with_context(|| format!("cannot read policy {}", path.display()))?;
-    let settings = Settings::from_toml(&text, &path.display().to_string())?;
-    Ok((settings, Some(path)))
-}
-
-fn collect_inputs(
-    args: &ScanArgs,
-    paths: &[PathBuf],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Input>> {
-    let mut inputs = Vec::new();
-    let mut files = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            let language = Language::from_name(&args.stdin_filename).with_context(|| {
-                format!(
-                    "--stdin-filename {}: cannot tell the language",
-                    args.stdin_filename
-                )
-            })?;
-            inputs.push(Input::Stdin {
-                name: args.stdin_filename.clone(),
-                language,
-            });
-            continue;
-        }
-        if path.is_file() {
-            // An explicitly named file is scanned even if ignore rules would skip it.
-            match Language::from_name(&path.to_string_lossy()) {
-                Some(language) => files.push((path.clone(), language)),
-                None => diagnostics.push(skip(
-                    path,
-                    "unknown file type; skipped (use .js, .ts, .css, .html or .wiki)",
-                )),
-            }
-            continue;
-        }
-        if !path.exists() {
-            diagnostics.push(io_error(path, "no such file or folder"));
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(path)
-            .standard_filters(!args.no_ignore)
-            .require_git(false)
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                    let p = entry.into_path();
-                    if let Some(language) = Language::from_name(&p.to_string_lossy()) {
-                        files.push((p, language));
-                    }
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    let where_ = err_path(&err).unwrap_or_else(|| path.clone());
-                    diagnostics.push(io_error(&where_, &err.to_string()));
-                }
-            }
-        }
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    inputs.extend(
-        files
-            .into_iter()
-            .map(|(path, language)| Input::File { path, language }),
-    );
-    Ok(inputs)
-}
-
-fn err_path(err: &ignore::Error) -> Option<PathBuf> {
-    match err {
-        ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            err_path(err)
-        }
-        _ => None,
-    }
-}
-
-fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>> {
-    if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
-        return Ok(None);
-    }
-    let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .context("cannot read standard input")?;
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
-}
-
-fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> FileReport {
-    match input {
-        Input::Stdin { name, language } => linter.check(
-            &Source::file(name.clone()),
-            stdin_text.unwrap_or_default(),
-            *language,
-        ),
-        Input::File { path, language } => {
-            let source = Source::file(display_path(path));
-            match read_text(path) {
-                Ok((text, note)) => {
-                    let mut report = linter.check(&source, &text, *language);
-                    if let Some(message) = note {
-                        report.diagnostics.push(Diagnostic {
-                            source,
-                            line: None,
-                            column: None,
-                            kind: "encoding-error".to_owned(),
-                            message,
-                        });
-                    }
-                    report
-                }
-                Err((kind, message)) => FileReport {
-                    diagnostics: vec![Diagnostic {
-                        kind: kind.to_owned(),
-                        ..io_error(path, &message)
-                    }],
-                    ..FileReport::default()
-                },
-            }
-        }
-    }
-}
-
-/// Read a file as text. Invalid UTF-8 is decoded lossily and noted, so a
-/// stray Latin-1 byte in a comment does not hide the file's loads.
-fn read_text(path: &Path) -> Result<(String, Option<String>), (&'static str, String)> {
-    let meta = fs::metadata(path).map_err(|e| ("io-error", e.to_string()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err((
-            "too-large",
-            format!(
-                "file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = fs::read(path).map_err(|e| ("io-error", e.to_string()))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, None)),
-        Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            Ok((
-                text,
-                Some(format!(
-                    "not valid UTF-8 at byte {at}; invalid bytes were replaced"
-                )),
-            ))
-        }
-    }
-}
-
-/// Paths as the user would write them: `examples/wiki/x.js`, not `./examples/...`.
-fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).replace('\\', "/")
-}
-
-fn io_error(path: &Path, message: &str) -> Diagnostic {
-    Diagnostic {
-        source: Source::file(display_path(path)),
-        line: None,
-        column: None,
-        kind: "io-error".to_owned(),
-        message: message.to_owned(),
-    }
-}
-
-fn skip(path: &Path, message: &str) -> Diagnostic {
-    Diagnostic {
-        kind: "skipped".to_owned(),
-        ..io_error(path, message)
-    }
 }
 
 fn progress_bar(args: &ScanArgs, total: usize) -> ProgressBar {

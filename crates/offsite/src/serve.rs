@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use offsite_serve::ServeConfig;
 
 use crate::cli::ServeArgs;
-use crate::scan::load_settings;
+use offsite_scan::config::load_settings;
 
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     let config = config(args)?;

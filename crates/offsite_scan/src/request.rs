@@ -24,6 +24,13 @@ pub struct WikiSource {
     pub namespaces: Vec<i64>,
 }
 
+impl WikiSource {
+    /// A dump or a live wiki is named.
+    pub fn is_set(&self) -> bool {
+        self.dump.is_some() || self.wiki.is_some()
+    }
+}
+
 /// How to decompress a bzip2 dump.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Bzip2Decoder {

@@ -1,0 +1,193 @@
+//! Files and folders as sources: walked (honouring `.gitignore`), read as
+//! text and checked with the `Linter`.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use offsite_model::{Diagnostic, Language, Source};
+use offsite_rules::{FileReport, Linter};
+
+/// Files larger than this are reported and skipped: no gadget is this big,
+/// and the detector's offsets are `u32`.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// One thing to analyse.
+pub enum Input {
+    File { path: PathBuf, language: Language },
+    Stdin { name: String, language: Language },
+}
+
+pub fn collect_inputs(
+    stdin_filename: &str,
+    no_ignore: bool,
+    paths: &[PathBuf],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let language = Language::from_name(stdin_filename).with_context(|| {
+                format!("--stdin-filename {stdin_filename}: cannot tell the language")
+            })?;
+            inputs.push(Input::Stdin {
+                name: stdin_filename.to_owned(),
+                language,
+            });
+            continue;
+        }
+        if path.is_file() {
+            // An explicitly named file is scanned even if ignore rules would skip it.
+            match Language::from_name(&path.to_string_lossy()) {
+                Some(language) => files.push((path.clone(), language)),
+                None => diagnostics.push(skip(
+                    path,
+                    "unknown file type; skipped (use .js, .ts, .css, .html or .wiki)",
+                )),
+            }
+            continue;
+        }
+        if !path.exists() {
+            diagnostics.push(io_error(path, "no such file or folder"));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .standard_filters(!no_ignore)
+            .require_git(false)
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                    let p = entry.into_path();
+                    if let Some(language) = Language::from_name(&p.to_string_lossy()) {
+                        files.push((p, language));
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let where_ = err_path(&err).unwrap_or_else(|| path.clone());
+                    diagnostics.push(io_error(&where_, &err.to_string()));
+                }
+            }
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    inputs.extend(
+        files
+            .into_iter()
+            .map(|(path, language)| Input::File { path, language }),
+    );
+    Ok(inputs)
+}
+
+pub fn err_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        _ => None,
+    }
+}
+
+pub fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>> {
+    if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+pub fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> FileReport {
+    match input {
+        Input::Stdin { name, language } => linter.check(
+            &Source::file(name.clone()),
+            stdin_text.unwrap_or_default(),
+            *language,
+        ),
+        Input::File { path, language } => {
+            let source = Source::file(display_path(path));
+            match read_text(path) {
+                Ok((text, note)) => {
+                    let mut report = linter.check(&source, &text, *language);
+                    if let Some(message) = note {
+                        report.diagnostics.push(Diagnostic {
+                            source,
+                            line: None,
+                            column: None,
+                            kind: "encoding-error".to_owned(),
+                            message,
+                        });
+                    }
+                    report
+                }
+                Err((kind, message)) => FileReport {
+                    diagnostics: vec![Diagnostic {
+                        kind: kind.to_owned(),
+                        ..io_error(path, &message)
+                    }],
+                    ..FileReport::default()
+                },
+            }
+        }
+    }
+}
+
+/// Read a file as text. Invalid UTF-8 is decoded lossily and noted, so a
+/// stray Latin-1 byte in a comment does not hide the file's loads.
+pub fn read_text(path: &Path) -> Result<(String, Option<String>), (&'static str, String)> {
+    let meta = fs::metadata(path).map_err(|e| ("io-error", e.to_string()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err((
+            "too-large",
+            format!(
+                "file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = fs::read(path).map_err(|e| ("io-error", e.to_string()))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            Ok((
+                text,
+                Some(format!(
+                    "not valid UTF-8 at byte {at}; invalid bytes were replaced"
+                )),
+            ))
+        }
+    }
+}
+
+/// Paths as the user would write them: `examples/wiki/x.js`, not `./examples/...`.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).replace('\\', "/")
+}
+
+pub fn io_error(path: &Path, message: &str) -> Diagnostic {
+    Diagnostic {
+        source: Source::file(display_path(path)),
+        line: None,
+        column: None,
+        kind: "io-error".to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+pub fn skip(path: &Path, message: &str) -> Diagnostic {
+    Diagnostic {
+        kind: "skipped".to_owned(),
+        ..io_error(path, message)
+    }
+}
