@@ -80,9 +80,9 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
         let gadgets = gadgets_from_titles(loads.iter().filter_map(|l| l.source.title.as_deref()));
         (loads, gadgets)
     } else if args.wiki.is_set() || !args.paths.is_empty() {
-        let scan = offsite_scan::titled::read_scan(
+        let scan = crate::graph::read_scan(
             &args.paths,
-            &args.wiki.to_source(),
+            &args.wiki,
             args.no_config,
             args.config.as_ref(),
             args.threads,

@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use offsite_wiki::{Exposure, ImportGraph, Node, WikiId};
 
-use crate::cli::{GraphArgs, GraphFormat, WikiSourceArgs};
+use offsite_scan::config::load_settings;
 use offsite_scan::exposure::{build_graph, exposures};
-use offsite_scan::titled::read_scan;
-use offsite_scan::wiki::WikiScan;
+use offsite_scan::{ScanRequest, ScanResult, Sources};
+
+use crate::cli::{GraphArgs, GraphFormat, WikiSourceArgs};
 
 pub fn run(args: &GraphArgs) -> Result<ExitCode> {
     let (scan, graph) = read_graph(
@@ -34,6 +35,29 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads the wiki named on the command line: a dump, a live wiki, or files
+/// named by title. Shared by `graph`, `inventory` and `csp`.
+pub(crate) fn read_scan(
+    paths: &[PathBuf],
+    source: &WikiSourceArgs,
+    no_config: bool,
+    config: Option<&PathBuf>,
+    threads: Option<usize>,
+) -> Result<ScanResult> {
+    let (settings, _) = load_settings(no_config, config, &[])?;
+    let sources = if source.is_set() {
+        Sources::Wiki(source.to_source())
+    } else {
+        Sources::TitledFiles(paths.to_vec())
+    };
+    let request = ScanRequest {
+        sources,
+        settings,
+        threads,
+    };
+    offsite_scan::scan(&request, &|_| {})
+}
+
 /// Reads the wiki (see [`read_scan`]), reports its diagnostics on stderr
 /// unless `quiet`, and builds its import graph. Shared by `graph` and
 /// `inventory`.
@@ -44,8 +68,8 @@ pub(crate) fn read_graph(
     config: Option<&PathBuf>,
     threads: Option<usize>,
     quiet: bool,
-) -> Result<(WikiScan, ImportGraph)> {
-    let scan = read_scan(paths, &source.to_source(), no_config, config, threads)?;
+) -> Result<(ScanResult, ImportGraph)> {
+    let scan = read_scan(paths, source, no_config, config, threads)?;
     if !quiet {
         for d in &scan.report.diagnostics {
             let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
@@ -64,7 +88,7 @@ pub(crate) fn read_graph(
 fn write_chains(
     out: &mut impl Write,
     graph: &ImportGraph,
-    scan: &WikiScan,
+    scan: &ScanResult,
     title: &str,
 ) -> Result<()> {
     let target = graph.page(None, title);

@@ -11,12 +11,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use offsite_model::Report;
-use offsite_rules::{FileReport, Linter};
-use rayon::prelude::*;
-
 use offsite_scan::config::load_settings;
-use offsite_scan::files::{check_input, collect_inputs, read_stdin_if_needed};
-use offsite_scan::thread_pool;
+use offsite_scan::{Progress, ScanRequest, Sources};
 
 use crate::cli::{ColorChoice, FailOn, OutputFormat, ScanArgs};
 
@@ -39,14 +35,37 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
             None => eprintln!("offsite: no policy file; built-in defaults"),
         }
     }
-    let linter = Linter::new(settings).context("invalid policy")?;
-
-    if args.wiki.is_set() {
+    let sources = if args.wiki.is_set() {
         if !args.paths.is_empty() {
             bail!("give either paths or --dump/--wiki, not both");
         }
-        let pool = thread_pool(args.threads)?;
-        let mut scan = offsite_scan::wiki::read(&args.wiki.to_source(), &linter, &pool)?;
+        Sources::Wiki(args.wiki.to_source())
+    } else {
+        Sources::Files {
+            paths,
+            no_ignore: args.no_ignore,
+            stdin_name: args.stdin_filename.clone(),
+        }
+    };
+    let request = ScanRequest {
+        sources,
+        settings,
+        threads: args.threads,
+    };
+    let bar = ProgressBar::hidden();
+    let on_progress = |event: Progress| match event {
+        Progress::Total(total) => {
+            if let Some(drawn) = progress_bar(args, total) {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+                bar.set_length(total as u64);
+                bar.set_style(drawn);
+            }
+        }
+        Progress::Analysed => bar.inc(1),
+    };
+    let mut scan = offsite_scan::scan(&request, &on_progress)?;
+    bar.finish_and_clear();
+    if args.wiki.is_set() {
         // Who runs each page, so the report can rank its loads by exposure.
         offsite_scan::exposure::expose_loads(&mut scan);
         if args.verbose {
@@ -54,49 +73,8 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
                 eprintln!("offsite: {note}");
             }
         }
-        return finish(args, scan.report, fail_on, started);
     }
-
-    let mut diagnostics = Vec::new();
-    let inputs = collect_inputs(
-        &args.stdin_filename,
-        args.no_ignore,
-        &paths,
-        &mut diagnostics,
-    )?;
-    if inputs.is_empty() && diagnostics.iter().any(|d| d.kind == "io-error") {
-        for d in &diagnostics {
-            eprintln!("offsite: {}: {}", d.source.display_name(), d.message);
-        }
-        bail!("nothing could be read");
-    }
-
-    let pool = thread_pool(args.threads)?;
-    let progress = progress_bar(args, inputs.len());
-    let stdin_text = read_stdin_if_needed(&inputs)?;
-    let file_reports: Vec<FileReport> = pool.install(|| {
-        inputs
-            .par_iter()
-            .map(|input| {
-                let report = check_input(&linter, input, stdin_text.as_deref());
-                progress.inc(1);
-                report
-            })
-            .collect()
-    });
-    progress.finish_and_clear();
-
-    let mut report = Report {
-        files_scanned: inputs.len(),
-        diagnostics,
-        ..Report::default()
-    };
-    for file in file_reports {
-        report.loads.extend(file.loads);
-        report.diagnostics.extend(file.diagnostics);
-        report.suppressed += file.suppressed;
-    }
-    finish(args, report, fail_on, started)
+    finish(args, scan.report, fail_on, started)
 }
 
 /// Baseline, render, exit code: the same for files and wiki pages.
@@ -149,18 +127,15 @@ fn finish(
     })
 }
 
-fn progress_bar(args: &ScanArgs, total: usize) -> ProgressBar {
+/// The bar's style, when a bar is worth drawing for `total` files.
+fn progress_bar(args: &ScanArgs, total: usize) -> Option<ProgressStyle> {
     // Small runs finish before a bar is worth drawing.
     if args.quiet || total < 50 || !io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+        return None;
     }
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} scanning {pos}/{len} files [{bar:30}] {eta}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
+    ProgressStyle::with_template("{spinner} scanning {pos}/{len} files [{bar:30}] {eta}")
+        .ok()
+        .map(|style| style.progress_chars("=> "))
 }
 
 fn render(args: &ScanArgs, report: &Report) -> Result<()> {

@@ -2,10 +2,10 @@
 
 use offsite_wiki::{ExposureOptions, Exposures, GraphInput, ImportGraph};
 
-use crate::wiki::{self, WikiScan};
+use crate::wiki::{self, ScanResult};
 
 /// The import graph of the pages and gadget definitions read.
-pub fn build_graph(scan: &WikiScan) -> ImportGraph {
+pub fn build_graph(scan: &ScanResult) -> ImportGraph {
     ImportGraph::build(GraphInput {
         wiki: &scan.wiki,
         namespaces: &scan.namespaces,
@@ -17,7 +17,7 @@ pub fn build_graph(scan: &WikiScan) -> ImportGraph {
 /// Who runs each node of the graph, with the live wiki's gadget usage
 /// figures when there are any. Shared by `graph --page`, `inventory` and
 /// `scan`.
-pub fn exposures(scan: &WikiScan, graph: &ImportGraph) -> Exposures {
+pub fn exposures(scan: &ScanResult, graph: &ImportGraph) -> Exposures {
     graph.exposures(&ExposureOptions {
         usage: usage(scan),
         ..ExposureOptions::default()
@@ -26,7 +26,7 @@ pub fn exposures(scan: &WikiScan, graph: &ImportGraph) -> Exposures {
 
 /// Gives every load of the scan's report the exposure of its page, for
 /// `offsite scan` of a wiki: the reports then rank loads by it.
-pub fn expose_loads(scan: &mut WikiScan) {
+pub fn expose_loads(scan: &mut ScanResult) {
     let graph = build_graph(scan);
     let exposures = exposures(scan, &graph);
     offsite_wiki::expose_loads(&graph, &exposures, &mut scan.report.loads);
@@ -34,7 +34,7 @@ pub fn expose_loads(scan: &mut WikiScan) {
 
 /// Gadget usage figures when the source is a live wiki. Without them
 /// non-default gadgets count 0 users; say so rather than fail the command.
-pub fn usage(scan: &WikiScan) -> Vec<offsite_wiki::GadgetUsage> {
+pub fn usage(scan: &ScanResult) -> Vec<offsite_wiki::GadgetUsage> {
     match &scan.api {
         Some(api) => wiki::gadget_usage(&api.options).unwrap_or_else(|e| {
             eprintln!("offsite: gadget usage unavailable ({e:#}); counting 0 users per gadget");

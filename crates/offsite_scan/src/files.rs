@@ -8,6 +8,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use offsite_model::{Diagnostic, Language, Source};
 use offsite_rules::{FileReport, Linter};
+use offsite_wiki::{Namespaces, WikiId};
+use rayon::prelude::*;
+
+use crate::ProgressFn;
+use crate::request::Progress;
+use crate::result::ScanResult;
 
 /// Files larger than this are reported and skipped: no gadget is this big,
 /// and the detector's offsets are `u32`.
@@ -19,6 +25,42 @@ pub enum Input {
     Stdin { name: String, language: Language },
 }
 
+/// Walks `paths` and analyses every file in parallel on `pool`.
+pub fn scan_files(
+    paths: &[PathBuf],
+    no_ignore: bool,
+    stdin_name: &str,
+    linter: &Linter,
+    pool: &rayon::ThreadPool,
+    progress: ProgressFn<'_>,
+) -> Result<ScanResult> {
+    let mut diagnostics = Vec::new();
+    let inputs = collect_inputs(stdin_name, no_ignore, paths, &mut diagnostics)?;
+    progress(Progress::Total(inputs.len()));
+    let stdin_text = read_stdin_if_needed(&inputs)?;
+    let file_reports: Vec<FileReport> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let report = check_input(linter, input, stdin_text.as_deref());
+                progress(Progress::Analysed);
+                report
+            })
+            .collect()
+    });
+    let mut scan = ScanResult::new(WikiId::new("localhost"), Namespaces::english());
+    scan.report.files_scanned = inputs.len();
+    scan.report.diagnostics = diagnostics;
+    for file in file_reports {
+        scan.report.loads.extend(file.loads);
+        scan.report.diagnostics.extend(file.diagnostics);
+        scan.report.suppressed += file.suppressed;
+    }
+    Ok(scan)
+}
+
+/// The files to analyse under `paths`; what cannot be read becomes a
+/// diagnostic in `diagnostics`.
 pub fn collect_inputs(
     stdin_filename: &str,
     no_ignore: bool,
@@ -105,7 +147,24 @@ pub fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>> {
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
+/// Checks one input; a panic in its analysis becomes a diagnostic naming it
+/// (see [`crate::confine`]).
 pub fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> FileReport {
+    let source = match input {
+        Input::Stdin { name, .. } => Source::file(name.clone()),
+        Input::File { path, .. } => Source::file(display_path(path)),
+    };
+    crate::confine::confine(
+        &source,
+        || check_unconfined(linter, input, stdin_text),
+        |d| FileReport {
+            diagnostics: vec![d],
+            ..FileReport::default()
+        },
+    )
+}
+
+fn check_unconfined(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> FileReport {
     match input {
         Input::Stdin { name, language } => linter.check(
             &Source::file(name.clone()),

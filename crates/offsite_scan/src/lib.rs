@@ -1,13 +1,60 @@
-//! The scan pipeline, moved out of the `offsite` binary.
+//! The scan pipeline: a typed [`ScanRequest`] (sources — files and folders,
+//! pages named by title, an XML dump or a live wiki —, the policy, threads)
+//! in, a [`ScanResult`] (loads, diagnostics, gadget definitions, the import
+//! graph's inputs, provenance) out, with [`Progress`] reported through a
+//! callback.
+//!
+//! Every command of the `offsite` binary (`scan`, `graph`, `inventory`,
+//! `csp`) enters here; the binary keeps argument parsing, rendering and exit
+//! codes. Sources are analysed in parallel on a pool whose threads have the
+//! stack the detector needs ([`offsite_detect::ANALYSIS_STACK_SIZE`]); a
+//! panic while analysing one source becomes a diagnostic naming it
+//! ([`confine`]). What cannot be read is a diagnostic too (see
+//! [`ScanResult::read_failures`]), never a silent gap.
+//!
+//! Not here: rendering (`offsite_report`), rules (`offsite_rules`), the
+//! graph itself (`offsite_wiki`).
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use offsite_rules::Linter;
 
 pub mod config;
+pub mod confine;
 pub mod exposure;
 pub mod files;
 pub mod request;
+pub mod result;
 pub mod titled;
 pub mod wiki;
+
+pub use request::{Bzip2Decoder, Progress, ScanRequest, Sources, WikiSource};
+pub use result::ScanResult;
+
+/// The progress callback: called from the worker threads.
+pub type ProgressFn<'a> = &'a (dyn Fn(Progress) + Sync);
+
+/// Runs the pipeline: reads every source of `request`, analyses it under its
+/// policy and returns what was found. Only a source that yields nothing at
+/// all is an error (an unknown stdin language, a dump that is not one, a
+/// wiki that cannot be reached); the rest are diagnostics in the result.
+pub fn scan(request: &ScanRequest, progress: ProgressFn<'_>) -> Result<ScanResult> {
+    let linter = Linter::new(request.settings.clone()).context("invalid policy")?;
+    let pool = thread_pool(request.threads)?;
+    match &request.sources {
+        Sources::Files {
+            paths,
+            no_ignore,
+            stdin_name,
+        } => files::scan_files(paths, *no_ignore, stdin_name, &linter, &pool, progress),
+        Sources::TitledFiles(paths) => {
+            if paths.is_empty() {
+                bail!("no pages to read: give a dump, a live wiki or the files of the pages");
+            }
+            titled::read_files(paths, &linter, &pool, progress)
+        }
+        Sources::Wiki(source) => wiki::read(source, &linter, &pool, progress),
+    }
+}
 
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()

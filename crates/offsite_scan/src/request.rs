@@ -42,3 +42,40 @@ pub enum Bzip2Decoder {
     /// `lbzip2`; an error when it is not installed.
     Lbzip2,
 }
+
+/// What to scan, under which policy, on how many threads.
+#[derive(Debug, Clone)]
+pub struct ScanRequest {
+    pub sources: Sources,
+    /// The resolved policy (see [`crate::config`]).
+    pub settings: offsite_rules::Settings,
+    /// Worker threads; `None` = one per core.
+    pub threads: Option<usize>,
+}
+
+/// Where the code comes from.
+#[derive(Debug, Clone)]
+pub enum Sources {
+    /// Files and folders, walked honouring `.gitignore` unless `no_ignore`;
+    /// the path `-` is standard input, analysed as if named `stdin_name`.
+    Files {
+        paths: Vec<PathBuf>,
+        no_ignore: bool,
+        stdin_name: String,
+    },
+    /// Wiki pages stored as files named by their title, `/` written `%2F`
+    /// (`User:Alice%2Fcommon.js`).
+    TitledFiles(Vec<PathBuf>),
+    /// An XML dump or a live wiki.
+    Wiki(WikiSource),
+}
+
+/// What the pipeline reports while it runs; the CLI draws a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// This many sources will be analysed (files; a wiki's page count is
+    /// not known in advance).
+    Total(usize),
+    /// One more source was analysed.
+    Analysed,
+}

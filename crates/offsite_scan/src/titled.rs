@@ -1,41 +1,17 @@
-//! Wiki pages stored as files named by their title, and the entry point
-//! that reads a wiki from any source.
+//! Wiki pages stored as files named by their title (`User:Alice%2Fcommon.js`),
+//! as `scripts/testbed-pages/seed` keeps them.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use offsite_model::Source;
 use offsite_rules::Linter;
 use offsite_wiki::{Namespaces, WikiId};
 use rayon::prelude::*;
 
-use crate::config::load_settings;
-use crate::request::WikiSource;
-use crate::thread_pool;
-use crate::wiki::{self, Item, PageText, WikiScan};
-
-/// Reads the wiki named on the command line: a dump, a live wiki, or files
-/// named by title. Shared by `graph` and `inventory`.
-pub fn read_scan(
-    paths: &[PathBuf],
-    source: &WikiSource,
-    no_config: bool,
-    config: Option<&PathBuf>,
-    threads: Option<usize>,
-) -> Result<WikiScan> {
-    let (settings, _) = load_settings(no_config, config, &[])?;
-    let linter = Linter::new(settings).context("invalid policy")?;
-    let pool = thread_pool(threads)?;
-    if source.is_set() {
-        wiki::read(source, &linter, &pool)
-    } else {
-        if paths.is_empty() {
-            bail!("give --dump FILE, --wiki API_URL or the files of the pages");
-        }
-        read_files(paths, &linter, &pool)
-    }
-}
+use crate::ProgressFn;
+use crate::files;
+use crate::wiki::{self, Item, PageText, ScanResult};
 
 /// Pages stored as files named by their title, `/` written `%2F`
 /// (`User:Alice%2Fcommon.js`, `MediaWiki:Gadgets-definition`), as
@@ -44,20 +20,30 @@ pub fn read_files(
     paths: &[PathBuf],
     linter: &Linter,
     pool: &rayon::ThreadPool,
-) -> Result<WikiScan> {
+    progress: ProgressFn<'_>,
+) -> Result<ScanResult> {
     let mut files = Vec::new();
+    let mut problems = Vec::new();
     for path in paths {
         if path.is_dir() {
             for entry in ignore::WalkBuilder::new(path).require_git(false).build() {
-                let entry = entry.with_context(|| format!("cannot walk {}", path.display()))?;
-                if entry.file_type().is_some_and(|t| t.is_file()) {
-                    files.push(entry.into_path());
+                match entry {
+                    Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                        files.push(entry.into_path());
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        let at = files::err_path(&err).unwrap_or_else(|| path.clone());
+                        problems.push(files::io_error(&at, &err.to_string()));
+                    }
                 }
             }
-        } else if path.is_file() {
+        } else if path.exists() {
+            // A named file is read whatever it is: a FIFO or device fails
+            // in the reader with a diagnostic naming it.
             files.push(path.clone());
         } else {
-            bail!("{}: no such file or folder", path.display());
+            problems.push(files::io_error(path, "no such file or folder"));
         }
     }
     files.sort();
@@ -65,19 +51,11 @@ pub fn read_files(
     let results: Vec<wiki::PageResult> = pool.install(|| {
         files
             .par_iter()
-            .map(|p| wiki::analyse(linter, file_item(p)))
+            .map(|p| wiki::analyse(linter, file_item(p), progress))
             .collect()
     });
-    let mut scan = WikiScan {
-        report: offsite_model::Report::default(),
-        gadgets: Vec::new(),
-        pages: Vec::new(),
-        provenance: Vec::new(),
-        wiki: WikiId::new("localhost"),
-        namespaces: Namespaces::english(),
-        api: None,
-        notes: Vec::new(),
-    };
+    let mut scan = ScanResult::new(WikiId::new("localhost"), Namespaces::english());
+    scan.report.diagnostics = problems;
     wiki::collect(results.into_iter(), &mut scan);
     Ok(scan)
 }
@@ -92,23 +70,22 @@ pub fn file_item(path: &Path) -> Item {
         .replace("%2f", "/")
         .replace('_', " ");
     let ns = Namespaces::english().parse(&title).namespace;
-    match fs::read(path) {
-        Ok(bytes) => Item::Page(PageText {
+    match files::read_text(path) {
+        // An encoding note is dropped here: the page's loads are what the
+        // graph needs, and the text was decoded as well as it could be.
+        Ok((text, _note)) => Item::Page(PageText {
             source: Source {
                 path: Some(path.display().to_string()),
                 title: Some(title),
                 namespace: Some(ns),
                 ..Source::default()
             },
-            text: String::from_utf8_lossy(&bytes).into_owned(),
+            text,
             history: Vec::new(),
         }),
-        Err(e) => Item::Problem(offsite_model::Diagnostic {
-            source: Source::file(path.display().to_string()),
-            line: None,
-            column: None,
-            kind: "io-error".to_owned(),
-            message: e.to_string(),
+        Err((kind, message)) => Item::Problem(offsite_model::Diagnostic {
+            kind: kind.to_owned(),
+            ..files::io_error(path, &message)
         }),
     }
 }

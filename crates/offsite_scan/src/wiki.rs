@@ -11,19 +11,19 @@ mod api;
 mod dump;
 
 use anyhow::{Result, bail};
-use offsite_api::ClientOptions;
-use offsite_model::{Diagnostic, Language, Report, Source};
+use offsite_model::{Diagnostic, Language, Source};
 use offsite_rules::{FileReport, Linter};
 use offsite_wiki::{
-    GadgetDefinition, HostProvenance, LoadRef, Namespaces, PageLoads, ProvenanceTracker,
-    RevisionMeta, WikiId,
+    GadgetDefinition, HostProvenance, LoadRef, PageLoads, ProvenanceTracker, RevisionMeta, WikiId,
 };
 use rayon::ThreadPool;
 
 pub use api::gadget_usage;
 pub use offsite_wiki::{PageKind, page_kind};
 
-use crate::request::WikiSource;
+use crate::ProgressFn;
+use crate::request::{Progress, WikiSource};
+pub use crate::result::{ApiOptionsUsed, ScanResult};
 
 /// One page's text and where it came from.
 pub struct PageText {
@@ -56,7 +56,29 @@ pub struct PageResult {
     pub provenance: Vec<HostProvenance>,
 }
 
-pub fn analyse(linter: &Linter, item: Item) -> PageResult {
+/// Analyses one page; a panic in its analysis becomes a diagnostic naming
+/// the page (see [`crate::confine`]).
+pub fn analyse(linter: &Linter, item: Item, progress: ProgressFn<'_>) -> PageResult {
+    let source = match &item {
+        Item::Page(page) => page.source.clone(),
+        Item::Problem(_) | Item::Skip => return analyse_page(linter, item),
+    };
+    let result = crate::confine::confine(
+        &source,
+        || analyse_page(linter, item),
+        |d| PageResult {
+            file: FileReport {
+                diagnostics: vec![d],
+                ..FileReport::default()
+            },
+            ..PageResult::default()
+        },
+    );
+    progress(Progress::Analysed);
+    result
+}
+
+fn analyse_page(linter: &Linter, item: Item) -> PageResult {
     let page = match item {
         Item::Problem(d) => {
             return PageResult {
@@ -173,28 +195,13 @@ fn provenance(
     tracker.finish_page()
 }
 
-/// Everything read from a wiki: the report plus what the graph needs.
-pub struct WikiScan {
-    pub report: Report,
-    pub gadgets: Vec<GadgetDefinition>,
-    pub pages: Vec<PageLoads>,
-    /// Per (page, host): the revision that introduced it (history dumps).
-    pub provenance: Vec<HostProvenance>,
-    pub wiki: WikiId,
-    pub namespaces: Namespaces,
-    /// The live wiki's client, for gadget usage figures.
-    pub api: Option<ApiOptionsUsed>,
-    /// What was read, for `--verbose`.
-    pub notes: Vec<String>,
-}
-
-/// The options a crawl used, to ask the same wiki more questions.
-pub struct ApiOptionsUsed {
-    pub options: ClientOptions,
-}
-
 /// Reads the dump or crawls the wiki named in `args` and analyses every page.
-pub fn read(args: &WikiSource, linter: &Linter, pool: &ThreadPool) -> Result<WikiScan> {
+pub fn read(
+    args: &WikiSource,
+    linter: &Linter,
+    pool: &ThreadPool,
+    progress: ProgressFn<'_>,
+) -> Result<ScanResult> {
     if let Some(path) = &args.dump {
         dump::read_dump(
             path,
@@ -202,15 +209,16 @@ pub fn read(args: &WikiSource, linter: &Linter, pool: &ThreadPool) -> Result<Wik
             args.bzip2_decoder,
             linter,
             pool,
+            progress,
         )
     } else if let Some(url) = &args.wiki {
-        api::read_api(url, args, linter, pool)
+        api::read_api(url, args, linter, pool, progress)
     } else {
         bail!("no wiki source: give --dump FILE or --wiki API_URL")
     }
 }
 
-pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut WikiScan) {
+pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut ScanResult) {
     for r in results {
         scan.report.files_scanned += usize::from(r.analysed);
         scan.report.loads.extend(r.file.loads);

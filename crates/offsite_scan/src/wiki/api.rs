@@ -12,8 +12,9 @@ use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use super::{
-    ApiOptionsUsed, Item, PageResult, PageText, WikiScan, analyse, collect, host_of, wiki_id,
+    ApiOptionsUsed, Item, PageResult, PageText, ScanResult, analyse, collect, host_of, wiki_id,
 };
+use crate::ProgressFn;
 use crate::request::WikiSource;
 
 /// Environment variable that stands in for `--contact`.
@@ -71,7 +72,8 @@ pub fn read_api(
     args: &WikiSource,
     linter: &Linter,
     pool: &ThreadPool,
-) -> Result<WikiScan> {
+    progress: ProgressFn<'_>,
+) -> Result<ScanResult> {
     let options = client_options(url, args)?;
     let client = ApiClient::new(options.clone()).with_context(|| format!("--wiki {url}"))?;
     let rt = runtime()?;
@@ -103,7 +105,7 @@ pub fn read_api(
         let results: Vec<PageResult> = pool.install(|| {
             rx.into_iter()
                 .par_bridge()
-                .map(|i| analyse(linter, i))
+                .map(|i| analyse(linter, i, progress))
                 .collect()
         });
         (results, producer.join())
@@ -113,7 +115,7 @@ pub fn read_api(
         Ok(Err(e)) => return Err(e).with_context(|| format!("{url}: the crawl could not start")),
         Err(_) => bail!("{url}: the crawl thread panicked"),
     };
-    let mut scan = WikiScan {
+    let mut scan = ScanResult {
         report: Report::default(),
         gadgets: Vec::new(),
         pages: Vec::new(),

@@ -10,7 +10,8 @@ use offsite_wiki::{Namespace, Namespaces, RevisionMeta};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
-use super::{Item, PageResult, PageText, WikiScan, analyse, collect, host_of, wiki_id};
+use super::{Item, PageResult, PageText, ScanResult, analyse, collect, host_of, wiki_id};
+use crate::ProgressFn;
 use crate::request::Bzip2Decoder;
 
 pub fn read_dump(
@@ -19,7 +20,8 @@ pub fn read_dump(
     decoder: Bzip2Decoder,
     linter: &Linter,
     pool: &ThreadPool,
-) -> Result<WikiScan> {
+    progress: ProgressFn<'_>,
+) -> Result<ScanResult> {
     let external_bzip2 = match decoder {
         Bzip2Decoder::Builtin => None,
         Bzip2Decoder::Auto => offsite_dump::find_program("lbzip2"),
@@ -47,10 +49,10 @@ pub fn read_dump(
     let results: Vec<PageResult> = pool.install(|| {
         (&mut dump)
             .par_bridge()
-            .map(|item| analyse(linter, dump_item(item, &wiki_name, &dump_name)))
+            .map(|item| analyse(linter, dump_item(item, &wiki_name, &dump_name), progress))
             .collect()
     });
-    let mut scan = WikiScan {
+    let mut scan = ScanResult {
         report: Report::default(),
         gadgets: Vec::new(),
         pages: Vec::new(),
