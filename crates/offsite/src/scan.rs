@@ -104,6 +104,17 @@ fn finish(
     }
 
     render(args, &report)?;
+    // As ripgrep: what could not be read is said on stderr even with
+    // `--quiet`, after the report of everything that could.
+    let unread = offsite_scan::read_failures(&report.diagnostics);
+    for d in &unread {
+        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+        eprintln!(
+            "offsite: error: {}{line}: {}",
+            d.source.display_name(),
+            d.message
+        );
+    }
     if args.verbose {
         eprintln!(
             "offsite: scanned {} {} in {:.2?}",
@@ -120,7 +131,10 @@ fn finish(
             .flat_map(|l| &l.findings)
             .any(|f| f.severity >= threshold)
     });
-    Ok(if failed {
+    Ok(if !unread.is_empty() {
+        // The scan is incomplete: 2 even when findings would give 1.
+        ExitCode::from(2)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -91,9 +91,20 @@ pub fn collect_inputs(
             }
             continue;
         }
-        if !path.exists() {
-            diagnostics.push(io_error(path, "no such file or folder"));
-            continue;
+        match fs::metadata(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                diagnostics.push(io_error(path, "no such file or folder"));
+                continue;
+            }
+            Err(e) => {
+                diagnostics.push(io_error(path, &e.to_string()));
+                continue;
+            }
+            Ok(meta) if !meta.is_dir() => {
+                diagnostics.push(io_error(path, &not_regular(&meta)));
+                continue;
+            }
+            Ok(_) => {}
         }
         let walker = ignore::WalkBuilder::new(path)
             .standard_filters(!no_ignore)
@@ -144,7 +155,7 @@ pub fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>> {
         .lock()
         .read_to_end(&mut bytes)
         .context("cannot read standard input")?;
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+    Ok(Some(crate::decode::decode(bytes).0))
 }
 
 /// Checks one input; a panic in its analysis becomes a diagnostic naming it
@@ -199,10 +210,16 @@ fn check_unconfined(linter: &Linter, input: &Input, stdin_text: Option<&str>) ->
     }
 }
 
-/// Read a file as text. Invalid UTF-8 is decoded lossily and noted, so a
+/// Read a file as text (see [`crate::decode`]): the one reader of every
+/// file-backed source. Invalid UTF-8 is decoded lossily and noted, so a
 /// stray Latin-1 byte in a comment does not hide the file's loads.
 pub fn read_text(path: &Path) -> Result<(String, Option<String>), (&'static str, String)> {
     let meta = fs::metadata(path).map_err(|e| ("io-error", e.to_string()))?;
+    if !meta.is_file() {
+        // Reading a FIFO would wait for a writer forever, a device forever
+        // or not at all: neither is a page of code.
+        return Err(("io-error", not_regular(&meta)));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err((
             "too-large",
@@ -213,18 +230,30 @@ pub fn read_text(path: &Path) -> Result<(String, Option<String>), (&'static str,
         ));
     }
     let bytes = fs::read(path).map_err(|e| ("io-error", e.to_string()))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, None)),
-        Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            Ok((
-                text,
-                Some(format!(
-                    "not valid UTF-8 at byte {at}; invalid bytes were replaced"
-                )),
-            ))
-        }
+    Ok(crate::decode::decode(bytes))
+}
+
+/// Why a path that is neither a file nor a folder was not read.
+fn not_regular(meta: &fs::Metadata) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        let what = if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_char_device() || t.is_block_device() {
+            "a device"
+        } else {
+            "a special file"
+        };
+        format!("not a regular file ({what}); not read")
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        "not a regular file; not read".to_owned()
     }
 }
 

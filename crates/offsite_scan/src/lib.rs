@@ -10,7 +10,7 @@
 //! stack the detector needs ([`offsite_detect::ANALYSIS_STACK_SIZE`]); a
 //! panic while analysing one source becomes a diagnostic naming it
 //! ([`confine`]). What cannot be read is a diagnostic too (see
-//! [`ScanResult::read_failures`]), never a silent gap.
+//! [`read_failures`]), never a silent gap.
 //!
 //! Not here: rendering (`offsite_report`), rules (`offsite_rules`), the
 //! graph itself (`offsite_wiki`).
@@ -20,6 +20,7 @@ use offsite_rules::Linter;
 
 pub mod config;
 pub mod confine;
+pub mod decode;
 pub mod exposure;
 pub mod files;
 pub mod request;
@@ -28,7 +29,7 @@ pub mod titled;
 pub mod wiki;
 
 pub use request::{Bzip2Decoder, Progress, ScanRequest, Sources, WikiSource};
-pub use result::ScanResult;
+pub use result::{READ_FAILURE_KINDS, ScanResult, read_failures};
 
 /// The progress callback: called from the worker threads.
 pub type ProgressFn<'a> = &'a (dyn Fn(Progress) + Sync);

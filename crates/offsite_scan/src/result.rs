@@ -1,7 +1,7 @@
 //! What a scan returns: the report and what the graph needs.
 
 use offsite_api::ClientOptions;
-use offsite_model::Report;
+use offsite_model::{Diagnostic, Report};
 use offsite_wiki::{GadgetDefinition, HostProvenance, Namespaces, PageLoads, WikiId};
 
 /// Everything a scan read: the report (loads, diagnostics, counts) plus the
@@ -40,4 +40,23 @@ impl ScanResult {
             notes: Vec::new(),
         }
     }
+}
+
+/// Diagnostic kinds that mean an input could not be read (a missing or
+/// unreadable path, a special file, a damaged dump, a failed crawl) or not
+/// analysed (a panic): the scan is incomplete, so the command exits 2.
+pub const READ_FAILURE_KINDS: [&str; 4] = [
+    "io-error",
+    "dump-error",
+    "api-error",
+    crate::confine::PANIC_KIND,
+];
+
+/// The diagnostics of `diagnostics` that say an input could not be read or
+/// analysed (see [`READ_FAILURE_KINDS`]).
+pub fn read_failures(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| READ_FAILURE_KINDS.contains(&d.kind.as_str()))
+        .collect()
 }
