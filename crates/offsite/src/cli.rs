@@ -72,7 +72,9 @@ pub struct LoadSourceArgs {
     pub wiki: WikiSourceArgs,
 
     /// Policy file (the `[[allow]]` entries decide what is permitted; its
-    /// `[csp]` table gives defaults). Default: the nearest `offsite.toml`.
+    /// `[csp]` table gives defaults). Default: the nearest `offsite.toml` at
+    /// or above the first scanned path (scan, page file or dump), else the
+    /// current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -87,6 +89,9 @@ pub struct LoadSourceArgs {
     /// No notes on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Say which policy file is used.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -285,6 +290,9 @@ pub struct ServeArgs {
     /// Ignore every `offsite.toml`.
     #[arg(long)]
     pub no_config: bool,
+    /// Say which policy file is used.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -315,7 +323,8 @@ pub struct InventoryArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Policy file. Default: the nearest `offsite.toml` at or above the current directory.
+    /// Policy file. Default: the nearest `offsite.toml` at or above the
+    /// first page file or the dump, else the current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -330,6 +339,9 @@ pub struct InventoryArgs {
     /// Print nothing but the inventory.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Say which policy file is used.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -545,7 +557,8 @@ pub struct GraphArgs {
     pub page: Option<String>,
 
     /// Policy file (decides how loads are detected). Default: the nearest
-    /// `offsite.toml` at or above the current directory.
+    /// `offsite.toml` at or above the first page file or the dump, else the
+    /// current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -560,6 +573,9 @@ pub struct GraphArgs {
     /// Print nothing but the graph.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Say which policy file is used.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

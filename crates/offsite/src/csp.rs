@@ -25,7 +25,6 @@ use crate::cli::{
     CspBase, CspCommand, CspDiffArgs, CspEvaluateArgs, CspFormat, CspGenerateArgs, CspReportFormat,
     LoadSourceArgs,
 };
-use offsite_scan::config::load_settings;
 
 pub fn run(command: &CspCommand) -> Result<ExitCode> {
     match command {
@@ -35,23 +34,8 @@ pub fn run(command: &CspCommand) -> Result<ExitCode> {
     }
 }
 
-/// The `[csp]` table of offsite.toml.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-struct CspConfig {
-    /// `'self'` and the scheme of protocol-relative loads.
-    origin: Option<String>,
-    /// The wiki's `$wgServer`.
-    server: Option<String>,
-    /// The wiki's `$wgScriptPath`.
-    script_path: Option<String>,
-    report_uri: Option<String>,
-    report_to: Option<String>,
-    /// Header budget in bytes.
-    budget: Option<usize>,
-    /// More domains that run MediaWiki (for the JSONP check of `evaluate`).
-    wiki_domains: Vec<String>,
-}
+/// The `[csp]` table of offsite.toml, typed when the policy is read.
+type CspConfig = offsite_rules::CspOptions;
 
 /// The loads, the gadget map and the settings.
 struct Input {
@@ -62,41 +46,25 @@ struct Input {
 }
 
 fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
-    let (settings, path) = load_settings(args.no_config, args.config.as_ref(), &args.paths)?;
-    let csp = match &settings.csp {
-        Some(table) => toml::Value::Table(table.clone())
-            .try_into::<CspConfig>()
-            .with_context(|| {
-                format!(
-                    "{}: invalid [csp] table",
-                    path.as_ref()
-                        .map_or_else(|| "offsite.toml".to_owned(), |p| p.display().to_string())
-                )
-            })?,
-        None => CspConfig::default(),
-    };
+    // Discovery starts at the first scanned path, as for every command.
+    let scanned: Vec<PathBuf> = args.scan.iter().chain(&args.paths).cloned().collect();
+    let policy = crate::graph::policy_for(
+        args.no_config,
+        args.config.as_deref(),
+        &scanned,
+        &args.wiki,
+        args.verbose,
+    )?;
+    let settings = policy.settings;
+    let csp = settings.csp.clone();
     let (loads, gadgets) = if let Some(scan) = &args.scan {
         let loads = read_saved_scan(scan)?;
         let gadgets = gadgets_from_titles(loads.iter().filter_map(|l| l.source.title.as_deref()));
         (loads, gadgets)
     } else if args.wiki.is_set() || !args.paths.is_empty() {
-        let scan = crate::graph::read_scan(
-            &args.paths,
-            &args.wiki,
-            args.no_config,
-            args.config.as_ref(),
-            args.threads,
-        )?;
-        if !args.quiet {
-            for d in &scan.report.diagnostics {
-                let _ = writeln!(
-                    io::stderr(),
-                    "offsite: {}: {}",
-                    d.source.display_name(),
-                    d.message
-                );
-            }
-        }
+        let scan =
+            crate::graph::read_scan(&args.paths, &args.wiki, settings.clone(), args.threads)?;
+        crate::graph::print_diagnostics(&scan, args.quiet);
         let mut gadgets = GadgetPages::new();
         for g in &scan.gadgets {
             for page in &g.pages {

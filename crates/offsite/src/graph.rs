@@ -2,24 +2,31 @@
 //! files named by title) as DOT or JSON, or the chains that reach one page.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use offsite_wiki::{Exposure, ImportGraph, Node, WikiId};
 
-use offsite_scan::config::load_settings;
+use offsite_rules::Settings;
+use offsite_scan::config::{Policy, load_policy};
 use offsite_scan::exposure::{build_graph, exposures};
 use offsite_scan::{ScanRequest, ScanResult, Sources};
 
 use crate::cli::{GraphArgs, GraphFormat, WikiSourceArgs};
 
 pub fn run(args: &GraphArgs) -> Result<ExitCode> {
+    let policy = policy_for(
+        args.no_config,
+        args.config.as_deref(),
+        &args.paths,
+        &args.wiki,
+        args.verbose,
+    )?;
     let (scan, graph) = read_graph(
         &args.paths,
         &args.wiki,
-        args.no_config,
-        args.config.as_ref(),
+        policy.settings,
         args.threads,
         args.quiet,
     )?;
@@ -32,7 +39,37 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
         },
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&scan, ExitCode::SUCCESS))
+}
+
+/// The policy of a command reading a wiki: discovered from the first page
+/// file or the dump, said on stderr with `verbose`. Shared by `graph`,
+/// `inventory` and `csp`.
+pub(crate) fn policy_for(
+    no_config: bool,
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    source: &WikiSourceArgs,
+    verbose: bool,
+) -> Result<Policy> {
+    let first = paths
+        .first()
+        .map(PathBuf::as_path)
+        .or(source.dump.as_deref());
+    let policy = load_policy(no_config, config, first)?;
+    if verbose {
+        eprintln!("offsite: {}", policy.describe());
+    }
+    Ok(policy)
+}
+
+/// 2 when an input could not be read (the output is incomplete), else `ok`.
+pub(crate) fn exit_code(scan: &ScanResult, ok: ExitCode) -> ExitCode {
+    if offsite_scan::read_failures(&scan.report.diagnostics).is_empty() {
+        ok
+    } else {
+        ExitCode::from(2)
+    }
 }
 
 /// Reads the wiki named on the command line: a dump, a live wiki, or files
@@ -40,11 +77,9 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
 pub(crate) fn read_scan(
     paths: &[PathBuf],
     source: &WikiSourceArgs,
-    no_config: bool,
-    config: Option<&PathBuf>,
+    settings: Settings,
     threads: Option<usize>,
 ) -> Result<ScanResult> {
-    let (settings, _) = load_settings(no_config, config, &[])?;
     let sources = if source.is_set() {
         Sources::Wiki(source.to_source())
     } else {
@@ -64,25 +99,32 @@ pub(crate) fn read_scan(
 pub(crate) fn read_graph(
     paths: &[PathBuf],
     source: &WikiSourceArgs,
-    no_config: bool,
-    config: Option<&PathBuf>,
+    settings: Settings,
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<(ScanResult, ImportGraph)> {
-    let scan = read_scan(paths, source, no_config, config, threads)?;
-    if !quiet {
-        for d in &scan.report.diagnostics {
-            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!(
-                "offsite: {}{line}: {}: {}",
-                d.source.display_name(),
-                d.kind,
-                d.message
-            );
-        }
-    }
+    let scan = read_scan(paths, source, settings, threads)?;
+    print_diagnostics(&scan, quiet);
     let graph = build_graph(&scan);
     Ok((scan, graph))
+}
+
+/// The scan's diagnostics on stderr; with `quiet`, only the inputs that
+/// could not be read (those are never silent).
+pub(crate) fn print_diagnostics(scan: &ScanResult, quiet: bool) {
+    let unread = offsite_scan::read_failures(&scan.report.diagnostics);
+    for d in &scan.report.diagnostics {
+        if quiet && !unread.iter().any(|u| std::ptr::eq(*u, d)) {
+            continue;
+        }
+        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+        eprintln!(
+            "offsite: {}{line}: {}: {}",
+            d.source.display_name(),
+            d.kind,
+            d.message
+        );
+    }
 }
 
 fn write_chains(

@@ -14,14 +14,20 @@ use offsite_wiki::PageExposures;
 use crate::cli::{InventoryArgs, InventoryFormat};
 use offsite_scan::exposure::exposures;
 
-use crate::graph::read_graph;
+use crate::graph::{exit_code, policy_for, read_graph};
 
 pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
+    let policy = policy_for(
+        args.no_config,
+        args.config.as_deref(),
+        &args.paths,
+        &args.wiki,
+        args.verbose,
+    )?;
     let (scan, graph) = read_graph(
         &args.paths,
         &args.wiki,
-        args.no_config,
-        args.config.as_ref(),
+        policy.settings,
         args.threads,
         args.quiet,
     )?;
@@ -45,7 +51,7 @@ pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
         out.write_all(text.as_bytes())?;
         out.flush()?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&scan, ExitCode::SUCCESS))
 }
 
 /// The inventory's JSON plus `provenance`: every (page, host) a history

@@ -11,10 +11,12 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use offsite_model::Report;
-use offsite_scan::config::load_settings;
+use offsite_scan::config::load_policy;
 use offsite_scan::{Progress, ScanRequest, Sources};
 
-use crate::cli::{ColorChoice, FailOn, OutputFormat, ScanArgs};
+use offsite_rules::FailOn;
+
+use crate::cli::{ColorChoice, OutputFormat, ScanArgs};
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let started = Instant::now();
@@ -24,17 +26,26 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         args.paths.clone()
     };
 
-    let (settings, config_path) = load_settings(args.no_config, args.config.as_ref(), &paths)?;
+    let first = args
+        .wiki
+        .dump
+        .as_deref()
+        .or(paths.first().map(PathBuf::as_path));
+    let policy = load_policy(args.no_config, args.config.as_deref(), first)?;
     let fail_on = args.fail_on.map_or_else(
-        || settings.fail_on.or(Some(offsite_model::Severity::Error)),
-        FailOn::threshold,
+        || {
+            policy
+                .settings
+                .fail_on
+                .map_or(Some(offsite_model::Severity::Error), FailOn::threshold)
+        },
+        crate::cli::FailOn::threshold,
     );
     if args.verbose {
-        match &config_path {
-            Some(p) => eprintln!("offsite: policy {}", p.display()),
-            None => eprintln!("offsite: no policy file; built-in defaults"),
-        }
+        eprintln!("offsite: {}", policy.describe());
     }
+    let policy_text = policy.path_text();
+    let settings = policy.settings;
     let sources = if args.wiki.is_set() {
         if !args.paths.is_empty() {
             bail!("give either paths or --dump/--wiki, not both");
@@ -74,7 +85,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
             }
         }
     }
-    finish(args, scan.report, fail_on, started)
+    finish(args, scan.report, fail_on, policy_text.as_deref(), started)
 }
 
 /// Baseline, render, exit code: the same for files and wiki pages.
@@ -82,6 +93,7 @@ fn finish(
     args: &ScanArgs,
     mut report: Report,
     fail_on: Option<offsite_model::Severity>,
+    policy: Option<&str>,
     started: Instant,
 ) -> Result<ExitCode> {
     if let Some(path) = &args.write_baseline {
@@ -103,7 +115,7 @@ fn finish(
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
 
-    render(args, &report)?;
+    render(args, &report, policy)?;
     // As ripgrep: what could not be read is said on stderr even with
     // `--quiet`, after the report of everything that could.
     let unread = offsite_scan::read_failures(&report.diagnostics);
@@ -152,7 +164,7 @@ fn progress_bar(args: &ScanArgs, total: usize) -> Option<ProgressStyle> {
         .map(|style| style.progress_chars("=> "))
 }
 
-fn render(args: &ScanArgs, report: &Report) -> Result<()> {
+fn render(args: &ScanArgs, report: &Report, policy: Option<&str>) -> Result<()> {
     let rules = offsite_rules::catalogue();
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
@@ -165,6 +177,7 @@ fn render(args: &ScanArgs, report: &Report) -> Result<()> {
         rules: &rules,
         color,
         show_all_loads: args.all_loads,
+        policy,
     };
     let mut out: Box<dyn Write> = if let Some(path) = &args.output {
         let file =

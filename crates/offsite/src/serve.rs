@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use offsite_serve::ServeConfig;
 
 use crate::cli::ServeArgs;
-use offsite_scan::config::load_settings;
+use offsite_scan::config::load_policy;
 
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     let config = config(args)?;
@@ -21,7 +21,12 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
 
 /// The `[serve]` table of the policy file, then the command line on top.
 fn config(args: &ServeArgs) -> Result<ServeConfig> {
-    let (settings, path) = load_settings(args.no_config, args.config.as_ref(), &[])?;
+    // The collector scans nothing: discovery starts at the working directory.
+    let policy = load_policy(args.no_config, args.config.as_deref(), None)?;
+    if args.verbose {
+        eprintln!("offsite: {}", policy.describe());
+    }
+    let (settings, path) = (policy.settings, policy.path);
     let mut config = match settings.serve {
         Some(table) => {
             let name = path

@@ -109,6 +109,9 @@ pub struct RenderOptions<'a> {
     pub color: bool,
     /// Text output: also list loads that have no finding.
     pub show_all_loads: bool,
+    /// The policy file the run used (JSON `tool.policy`, SARIF
+    /// `invocations[0].properties.policy`); `None` = built-in defaults.
+    pub policy: Option<&'a str>,
 }
 
 impl<'a> RenderOptions<'a> {
@@ -119,6 +122,7 @@ impl<'a> RenderOptions<'a> {
             rules,
             color: false,
             show_all_loads: false,
+            policy: None,
         }
     }
 }
@@ -221,7 +225,11 @@ fn compare_loads(a: &ReportedLoad, b: &ReportedLoad) -> Ordering {
 /// anything else (an unused suppression) a note.
 pub(crate) fn diagnostic_severity(kind: &str) -> Severity {
     match kind {
-        "io-error" | "config-error" | "internal-error" => Severity::Error,
+        // An input that could not be read (a damaged dump, a failed crawl
+        // included) makes the run incomplete: exit 2, SARIF `error`.
+        "io-error" | "config-error" | "internal-error" | "dump-error" | "api-error" => {
+            Severity::Error
+        }
         "syntax-error" | "parse-error" | "too-large" | "encoding-error" => Severity::Warning,
         _ => Severity::Info,
     }

@@ -13,7 +13,7 @@ use offsite_classify::{HostSource, TierConfig};
 use offsite_model::{Severity, Sink};
 use toml::Spanned;
 
-use crate::options::{AllowOptions, ExemptOptions, Options, RulesOptions};
+use crate::options::{AllowOptions, CspOptions, ExemptOptions, FailOn, Options, RulesOptions};
 use crate::rules;
 
 /// The resolved policy. Built from `offsite.toml` by [`Settings::from_toml`];
@@ -23,14 +23,14 @@ pub struct Settings {
     pub tiers: TierConfig,
     pub detect: offsite_detect::Options,
     /// The policy's default for the command line's `--fail-on`.
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<FailOn>,
     pub rules: RuleSettings,
     pub allow: Vec<AllowEntry>,
     pub exempt: Vec<Exemption>,
     /// The folder of `offsite.toml`: exemption path globs are relative to it.
     pub root: Option<PathBuf>,
-    /// The `[csp]` table, checked by `offsite csp`.
-    pub csp: Option<toml::Table>,
+    /// The `[csp]` table: the defaults of `offsite csp`.
+    pub csp: CspOptions,
     /// The `[serve]` table, checked by `offsite serve`.
     pub serve: Option<toml::Table>,
 }
@@ -48,7 +48,7 @@ impl Default for Settings {
             allow: Vec::new(),
             exempt: Vec::new(),
             root: None,
-            csp: None,
+            csp: CspOptions::default(),
             serve: None,
         }
     }
@@ -122,6 +122,20 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     Classify(#[from] offsite_classify::ClassifyError),
+    /// Several problems, all reported at once, one per line.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<ConfigError>),
+}
+
+impl ConfigError {
+    /// One error as itself, several as [`ConfigError::Many`].
+    fn all(mut errors: Vec<ConfigError>) -> Self {
+        if errors.len() == 1 {
+            errors.remove(0)
+        } else {
+            Self::Many(errors)
+        }
+    }
 }
 
 impl Settings {
@@ -129,6 +143,12 @@ impl Settings {
     /// messages, and its folder is the root for exemption paths.
     pub fn from_toml(text: &str, path: &str) -> Result<Self, ConfigError> {
         let cx = Cx { text, path };
+        let unknown = crate::unknown_keys::unknown_keys(text);
+        if !unknown.is_empty() {
+            return Err(ConfigError::all(
+                unknown.into_iter().map(|u| cx.unknown(u)).collect(),
+            ));
+        }
         let options: Options = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             let key = cx.key_at(&span);
@@ -160,21 +180,32 @@ impl Settings {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf);
+        // Every problem at once: a user fixing the file sees them all.
+        let mut errors = Vec::new();
+        let rules = cx
+            .rules(&rules)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        let allow = allow
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| cx.allow(i, a).map_err(|e| errors.push(e)).ok())
+            .collect();
+        let exempt = exempt
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| cx.exempt(i, e).map_err(|e| errors.push(e)).ok())
+            .collect();
+        if !errors.is_empty() {
+            return Err(ConfigError::all(errors));
+        }
         Ok(Self {
             tiers,
             detect: offsite_detect::Options { consent_functions },
             fail_on,
-            rules: cx.rules(&rules)?,
-            allow: allow
-                .iter()
-                .enumerate()
-                .map(|(i, a)| cx.allow(i, a))
-                .collect::<Result<_, _>>()?,
-            exempt: exempt
-                .iter()
-                .enumerate()
-                .map(|(i, e)| cx.exempt(i, e))
-                .collect::<Result<_, _>>()?,
+            rules,
+            allow,
+            exempt,
             root,
             csp,
             serve,
@@ -215,6 +246,20 @@ impl Cx<'_> {
             column,
             key,
             message: message.into(),
+        }
+    }
+
+    fn unknown(&self, u: crate::unknown_keys::UnknownKey) -> ConfigError {
+        let hint = u.suggestion.map_or_else(
+            || format!("expected one of: {}", u.expected.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        ConfigError::At {
+            path: self.path.to_owned(),
+            line: u.line.unwrap_or(1),
+            column: 1,
+            key: Some(u.key),
+            message: format!("unknown key; {hint}"),
         }
     }
 
