@@ -14,6 +14,7 @@ mod exposure;
 mod location;
 mod title;
 mod url_parts;
+pub mod wikimedia;
 
 pub use exposure::{ExposureKind, LoadExposure, RankKey, sink_severity};
 pub use location::{LineIndex, Position};

@@ -254,22 +254,10 @@ pub fn host_of(url: &str) -> String {
 }
 
 pub(crate) fn wiki_id(host: &str, dbname: &str) -> WikiId {
-    let wikimedia = [
-        "wikipedia.org",
-        "wikimedia.org",
-        "wiktionary.org",
-        "wikibooks.org",
-        "wikinews.org",
-        "wikiquote.org",
-        "wikisource.org",
-        "wikiversity.org",
-        "wikivoyage.org",
-        "wikidata.org",
-        "mediawiki.org",
-        "wikifunctions.org",
-    ];
     let bare = host.split(':').next().unwrap_or(host);
-    if !dbname.is_empty() && wikimedia.iter().any(|d| bare.ends_with(d)) {
+    if !dbname.is_empty()
+        && offsite_model::wikimedia::is_under(bare, offsite_model::wikimedia::WIKI_DOMAINS)
+    {
         return WikiId::wikimedia(host, dbname);
     }
     let mut id = WikiId::new(host);
