@@ -66,7 +66,7 @@ mod tests {
         assert!(
             WIKI_DOMAINS
                 .iter()
-                .all(|d| d.starts_with("wiki") || *d == "mediawiki.org")
+                .all(|d| d.starts_with("wik") || *d == "mediawiki.org")
         );
     }
 
