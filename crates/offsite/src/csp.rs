@@ -494,20 +494,15 @@ fn run_evaluate(args: &CspEvaluateArgs) -> Result<ExitCode> {
 
 /// The response headers of `url` (a GET, redirects followed), as lines.
 fn fetch_headers(url: &str) -> Result<String> {
-    // Without a provider reqwest's rustls panics; a second install is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!(
-                "offsite/",
-                env!("CARGO_PKG_VERSION"),
-                " (csp evaluate)"
-            ))
-            .timeout(std::time::Duration::from_secs(30))
-            .build()?;
+        let client = offsite_api::http::client_builder(
+            concat!("offsite/", env!("CARGO_PKG_VERSION"), " (csp evaluate)"),
+            std::time::Duration::from_secs(30),
+        )
+        .build()?;
         let response = client
             .get(url)
             .send()
