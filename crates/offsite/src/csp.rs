@@ -19,7 +19,6 @@ use offsite_csp::mediawiki::{MwSite, mediawiki_form, mediawiki_header};
 use offsite_csp::{Origin, diff, diff_loads, parse_header_lines};
 use offsite_model::ReportedLoad;
 use offsite_rules::Settings;
-use serde::Deserialize;
 
 use crate::cli::{
     CspBase, CspCommand, CspDiffArgs, CspEvaluateArgs, CspFormat, CspGenerateArgs, CspReportFormat,
@@ -89,20 +88,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
 
 /// The `loads` of an `offsite scan --format json` output.
 fn read_saved_scan(path: &Path) -> Result<Vec<ReportedLoad>> {
-    /// The part of the scan JSON needed here.
-    #[derive(Deserialize)]
-    struct Saved {
-        loads: Vec<ReportedLoad>,
-    }
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let saved: Saved = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{}: not the JSON of `offsite scan --format json`",
-            path.display()
-        )
-    })?;
-    Ok(saved.loads)
+    Ok(offsite_report::saved::read_saved_scan(path)?)
 }
 
 /// A saved scan has no gadget definitions: pages named

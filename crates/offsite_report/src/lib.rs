@@ -19,6 +19,7 @@ mod frame;
 mod github;
 mod json;
 mod sarif;
+pub mod saved;
 mod summary;
 mod tables;
 mod text;
