@@ -2,7 +2,8 @@
 
 use offsite_wiki::{ExposureOptions, Exposures, GraphInput, ImportGraph};
 
-use crate::wiki::{self, ScanResult};
+use crate::api::gadget_usage;
+use crate::result::ScanResult;
 
 /// The import graph of the pages and gadget definitions read.
 pub fn build_graph(scan: &ScanResult) -> ImportGraph {
@@ -36,7 +37,7 @@ pub fn expose_loads(scan: &mut ScanResult) {
 /// non-default gadgets count 0 users; say so rather than fail the command.
 pub fn usage(scan: &ScanResult) -> Vec<offsite_wiki::GadgetUsage> {
     match &scan.api {
-        Some(api) => wiki::gadget_usage(&api.options).unwrap_or_else(|e| {
+        Some(api) => gadget_usage(&api.options).unwrap_or_else(|e| {
             eprintln!("offsite: gadget usage unavailable ({e:#}); counting 0 users per gadget");
             Vec::new()
         }),

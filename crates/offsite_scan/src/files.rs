@@ -11,8 +11,7 @@ use offsite_rules::{FileReport, Linter};
 use offsite_wiki::{Namespaces, WikiId};
 use rayon::prelude::*;
 
-use crate::ProgressFn;
-use crate::request::Progress;
+use crate::request::{Progress, ProgressFn};
 use crate::result::ScanResult;
 
 /// Files larger than this are reported and skipped: no gadget is this big,

@@ -17,22 +17,22 @@
 
 use anyhow::{Context, Result, bail};
 use offsite_rules::Linter;
+use rayon::ThreadPool;
 
+pub mod api;
 pub mod config;
 pub mod confine;
 pub mod decode;
+pub mod dump;
 pub mod exposure;
 pub mod files;
+pub mod page;
 pub mod request;
 pub mod result;
 pub mod titled;
-pub mod wiki;
 
-pub use request::{Bzip2Decoder, Progress, ScanRequest, Sources, WikiSource};
+pub use request::{Bzip2Decoder, Progress, ProgressFn, ScanRequest, Sources, WikiSource};
 pub use result::{READ_FAILURE_KINDS, ScanResult, read_failures};
-
-/// The progress callback: called from the worker threads.
-pub type ProgressFn<'a> = &'a (dyn Fn(Progress) + Sync);
 
 /// Runs the pipeline: reads every source of `request`, analyses it under its
 /// policy and returns what was found. Only a source that yields nothing at
@@ -53,7 +53,7 @@ pub fn scan(request: &ScanRequest, progress: ProgressFn<'_>) -> Result<ScanResul
             }
             titled::read_files(paths, &linter, &pool, progress)
         }
-        Sources::Wiki(source) => wiki::read(source, &linter, &pool, progress),
+        Sources::Wiki(source) => read_wiki(source, &linter, &pool, progress),
     }
 }
 
@@ -63,4 +63,27 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         .stack_size(offsite_detect::ANALYSIS_STACK_SIZE)
         .build()
         .context("could not start worker threads")
+}
+
+/// Reads the dump or crawls the wiki named in `args` and analyses every page.
+fn read_wiki(
+    args: &WikiSource,
+    linter: &Linter,
+    pool: &ThreadPool,
+    progress: ProgressFn<'_>,
+) -> Result<ScanResult> {
+    if let Some(path) = &args.dump {
+        dump::read_dump(
+            path,
+            args.dump_index.as_deref(),
+            args.bzip2_decoder,
+            linter,
+            pool,
+            progress,
+        )
+    } else if let Some(url) = &args.wiki {
+        api::read_api(url, args, linter, pool, progress)
+    } else {
+        bail!("no wiki source: give --dump FILE or --wiki API_URL")
+    }
 }

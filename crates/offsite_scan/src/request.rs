@@ -79,3 +79,6 @@ pub enum Progress {
     /// One more source was analysed.
     Analysed,
 }
+
+/// The progress callback: called from the worker threads.
+pub type ProgressFn<'a> = &'a (dyn Fn(Progress) + Sync);

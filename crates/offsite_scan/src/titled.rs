@@ -9,9 +9,10 @@ use offsite_rules::Linter;
 use offsite_wiki::{Namespaces, WikiId};
 use rayon::prelude::*;
 
-use crate::ProgressFn;
 use crate::files;
-use crate::wiki::{self, Item, PageText, ScanResult};
+use crate::page::{self, Item, PageText};
+use crate::request::ProgressFn;
+use crate::result::ScanResult;
 
 /// Pages stored as files named by their title, `/` written `%2F`
 /// (`User:Alice%2Fcommon.js`, `MediaWiki:Gadgets-definition`), as
@@ -48,15 +49,15 @@ pub fn read_files(
     }
     files.sort();
     files.dedup();
-    let results: Vec<wiki::PageResult> = pool.install(|| {
+    let results: Vec<page::PageResult> = pool.install(|| {
         files
             .par_iter()
-            .map(|p| wiki::analyse(linter, file_item(p), progress))
+            .map(|p| page::analyse(linter, file_item(p), progress))
             .collect()
     });
     let mut scan = ScanResult::new(WikiId::new("localhost"), Namespaces::english());
     scan.report.diagnostics = problems;
-    wiki::collect(results.into_iter(), &mut scan);
+    page::collect(results.into_iter(), &mut scan);
     Ok(scan)
 }
 

@@ -10,9 +10,9 @@ use offsite_wiki::{Namespace, Namespaces, RevisionMeta};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
-use super::{Item, PageResult, PageText, ScanResult, analyse, collect, host_of, wiki_id};
-use crate::ProgressFn;
-use crate::request::Bzip2Decoder;
+use crate::page::{Item, PageResult, PageText, analyse, collect, host_of, wiki_id};
+use crate::request::{Bzip2Decoder, ProgressFn};
+use crate::result::ScanResult;
 
 pub fn read_dump(
     path: &Path,

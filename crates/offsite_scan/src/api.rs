@@ -11,11 +11,9 @@ use offsite_wiki::{Namespace, Namespaces};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
-use super::{
-    ApiOptionsUsed, Item, PageResult, PageText, ScanResult, analyse, collect, host_of, wiki_id,
-};
-use crate::ProgressFn;
-use crate::request::WikiSource;
+use crate::page::{Item, PageResult, PageText, analyse, collect, host_of, wiki_id};
+use crate::request::{ProgressFn, WikiSource};
+use crate::result::{ApiOptionsUsed, ScanResult};
 
 /// Environment variable that stands in for `--contact`.
 pub const CONTACT_ENV: &str = "OFFSITE_CONTACT";

@@ -7,23 +7,16 @@
 //! become diagnostics and the pages read before them are kept; only a source
 //! that yields nothing usable at all is an error.
 
-mod api;
-mod dump;
-
-use anyhow::{Result, bail};
 use offsite_model::{Diagnostic, Language, Source};
 use offsite_rules::{FileReport, Linter};
 use offsite_wiki::{
     GadgetDefinition, HostProvenance, LoadRef, PageLoads, ProvenanceTracker, RevisionMeta, WikiId,
 };
-use rayon::ThreadPool;
 
-pub use api::gadget_usage;
 pub use offsite_wiki::{PageKind, page_kind};
 
-use crate::ProgressFn;
-use crate::request::{Progress, WikiSource};
-pub use crate::result::{ApiOptionsUsed, ScanResult};
+use crate::request::{Progress, ProgressFn};
+use crate::result::ScanResult;
 
 /// One page's text and where it came from.
 pub struct PageText {
@@ -193,29 +186,6 @@ fn provenance(
         tracker.revision(title, meta.clone(), &hosts);
     }
     tracker.finish_page()
-}
-
-/// Reads the dump or crawls the wiki named in `args` and analyses every page.
-pub fn read(
-    args: &WikiSource,
-    linter: &Linter,
-    pool: &ThreadPool,
-    progress: ProgressFn<'_>,
-) -> Result<ScanResult> {
-    if let Some(path) = &args.dump {
-        dump::read_dump(
-            path,
-            args.dump_index.as_deref(),
-            args.bzip2_decoder,
-            linter,
-            pool,
-            progress,
-        )
-    } else if let Some(url) = &args.wiki {
-        api::read_api(url, args, linter, pool, progress)
-    } else {
-        bail!("no wiki source: give --dump FILE or --wiki API_URL")
-    }
 }
 
 pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut ScanResult) {
