@@ -216,11 +216,22 @@ pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut ScanResult)
 
 /// The host of a URL (`http://127.0.0.1:8091/index.php/Main_Page`,
 /// `//en.wikipedia.org`), lower-case, port kept for the graph to drop.
+/// Parsed by the WHATWG URL parser; what it rejects is kept as written
+/// (lower-cased) rather than guessed at.
 pub fn host_of(url: &str) -> String {
-    let rest = url.split_once("//").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    host.to_ascii_lowercase()
+    // `$wgServer` may be protocol-relative; any scheme gives the same host.
+    let absolute = match url.strip_prefix("//") {
+        Some(rest) => format!("https://{rest}"),
+        None => url.to_owned(),
+    };
+    match url::Url::parse(&absolute) {
+        Ok(parsed) => match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => url.to_ascii_lowercase(),
+        },
+        Err(_) => url.to_ascii_lowercase(),
+    }
 }
 
 pub(crate) fn wiki_id(host: &str, dbname: &str) -> WikiId {
