@@ -90,7 +90,7 @@ pub(crate) fn read_scan(
         settings,
         threads,
     };
-    offsite_scan::scan(&request, &|_| {})
+    Ok(offsite_scan::scan(&request, &|_| {})?)
 }
 
 /// Reads the wiki (see [`read_scan`]), reports its diagnostics on stderr

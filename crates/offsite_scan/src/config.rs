@@ -8,8 +8,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use offsite_rules::Settings;
+
+use crate::error::ScanError;
 
 /// The policy a command runs under, and the file it came from.
 #[derive(Debug, Clone)]
@@ -57,7 +58,7 @@ pub fn load_policy(
     no_config: bool,
     explicit: Option<&Path>,
     first_scanned: Option<&Path>,
-) -> Result<Policy> {
+) -> Result<Policy, ScanError> {
     if no_config {
         return Ok(Policy {
             settings: Settings::default(),
@@ -74,8 +75,10 @@ pub fn load_policy(
             path: None,
         });
     };
-    let text = fs::read_to_string(&path)
-        .with_context(|| format!("cannot read policy {}", path.display()))?;
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(cause) => return Err(ScanError::PolicyRead { path, cause }),
+    };
     let settings = Settings::from_toml(&text, &path.display().to_string())?;
     Ok(Policy {
         settings,

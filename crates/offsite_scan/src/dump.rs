@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use offsite_dump::{DumpError, DumpOptions, DumpPage, SiteInfo as DumpSiteInfo};
 use offsite_model::{Diagnostic, Report, Source};
 use offsite_rules::Linter;
@@ -10,6 +9,7 @@ use offsite_wiki::{Namespace, Namespaces, RevisionMeta};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
+use crate::error::ScanError;
 use crate::page::{Item, PageResult, PageText, analyse, collect, host_of, wiki_id};
 use crate::request::{Bzip2Decoder, ProgressFn};
 use crate::result::ScanResult;
@@ -21,14 +21,13 @@ pub fn read_dump(
     linter: &Linter,
     pool: &ThreadPool,
     progress: ProgressFn<'_>,
-) -> Result<ScanResult> {
+) -> Result<ScanResult, ScanError> {
     let external_bzip2 = match decoder {
         Bzip2Decoder::Builtin => None,
         Bzip2Decoder::Auto => offsite_dump::find_program("lbzip2"),
-        Bzip2Decoder::Lbzip2 => Some(
-            offsite_dump::find_program("lbzip2")
-                .context("--bzip2-decoder lbzip2: lbzip2 is not on PATH")?,
-        ),
+        Bzip2Decoder::Lbzip2 => {
+            Some(offsite_dump::find_program("lbzip2").ok_or(ScanError::NoLbzip2)?)
+        }
     };
     let options = DumpOptions {
         threads: pool.current_num_threads().max(1),

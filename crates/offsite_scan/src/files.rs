@@ -5,12 +5,12 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use offsite_model::{Diagnostic, Language, Source};
 use offsite_rules::{FileReport, Linter};
 use offsite_wiki::{Namespaces, WikiId};
 use rayon::prelude::*;
 
+use crate::error::ScanError;
 use crate::request::{Progress, ProgressFn};
 use crate::result::ScanResult;
 
@@ -32,7 +32,7 @@ pub fn scan_files(
     linter: &Linter,
     pool: &rayon::ThreadPool,
     progress: ProgressFn<'_>,
-) -> Result<ScanResult> {
+) -> Result<ScanResult, ScanError> {
     let mut diagnostics = Vec::new();
     let inputs = collect_inputs(stdin_name, no_ignore, paths, &mut diagnostics)?;
     progress(Progress::Total(inputs.len()));
@@ -65,14 +65,15 @@ pub fn collect_inputs(
     no_ignore: bool,
     paths: &[PathBuf],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Input>> {
+) -> Result<Vec<Input>, ScanError> {
     let mut inputs = Vec::new();
     let mut files = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            let language = Language::from_name(stdin_filename).with_context(|| {
-                format!("--stdin-filename {stdin_filename}: cannot tell the language")
-            })?;
+            let language =
+                Language::from_name(stdin_filename).ok_or_else(|| ScanError::StdinLanguage {
+                    name: stdin_filename.to_owned(),
+                })?;
             inputs.push(Input::Stdin {
                 name: stdin_filename.to_owned(),
                 language,
@@ -145,7 +146,7 @@ pub fn err_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-pub fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>> {
+pub fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>, ScanError> {
     if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         return Ok(None);
     }
@@ -153,7 +154,7 @@ pub fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>> {
     io::stdin()
         .lock()
         .read_to_end(&mut bytes)
-        .context("cannot read standard input")?;
+        .map_err(ScanError::Stdin)?;
     Ok(Some(crate::decode::decode(bytes).0))
 }
 

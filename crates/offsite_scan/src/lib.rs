@@ -15,7 +15,6 @@
 //! Not here: rendering (`offsite_report`), rules (`offsite_rules`), the
 //! graph itself (`offsite_wiki`).
 
-use anyhow::{Context, Result, bail};
 use offsite_rules::Linter;
 use rayon::ThreadPool;
 
@@ -24,6 +23,7 @@ pub mod config;
 pub mod confine;
 pub mod decode;
 pub mod dump;
+pub mod error;
 pub mod exposure;
 pub mod files;
 pub mod page;
@@ -31,6 +31,7 @@ pub mod request;
 pub mod result;
 pub mod titled;
 
+pub use error::ScanError;
 pub use request::{Bzip2Decoder, Progress, ProgressFn, ScanRequest, Sources, WikiSource};
 pub use result::{READ_FAILURE_KINDS, ScanResult, read_failures};
 
@@ -38,8 +39,8 @@ pub use result::{READ_FAILURE_KINDS, ScanResult, read_failures};
 /// policy and returns what was found. Only a source that yields nothing at
 /// all is an error (an unknown stdin language, a dump that is not one, a
 /// wiki that cannot be reached); the rest are diagnostics in the result.
-pub fn scan(request: &ScanRequest, progress: ProgressFn<'_>) -> Result<ScanResult> {
-    let linter = Linter::new(request.settings.clone()).context("invalid policy")?;
+pub fn scan(request: &ScanRequest, progress: ProgressFn<'_>) -> Result<ScanResult, ScanError> {
+    let linter = Linter::new(request.settings.clone())?;
     let pool = thread_pool(request.threads)?;
     match &request.sources {
         Sources::Files {
@@ -49,7 +50,7 @@ pub fn scan(request: &ScanRequest, progress: ProgressFn<'_>) -> Result<ScanResul
         } => files::scan_files(paths, *no_ignore, stdin_name, &linter, &pool, progress),
         Sources::TitledFiles(paths) => {
             if paths.is_empty() {
-                bail!("no pages to read: give a dump, a live wiki or the files of the pages");
+                return Err(ScanError::NoPages);
             }
             titled::read_files(paths, &linter, &pool, progress)
         }
@@ -57,12 +58,12 @@ pub fn scan(request: &ScanRequest, progress: ProgressFn<'_>) -> Result<ScanResul
     }
 }
 
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ScanError> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .stack_size(offsite_detect::ANALYSIS_STACK_SIZE)
         .build()
-        .context("could not start worker threads")
+        .map_err(|e| ScanError::Threads(e.to_string()))
 }
 
 /// Reads the dump or crawls the wiki named in `args` and analyses every page.
@@ -71,7 +72,7 @@ fn read_wiki(
     linter: &Linter,
     pool: &ThreadPool,
     progress: ProgressFn<'_>,
-) -> Result<ScanResult> {
+) -> Result<ScanResult, ScanError> {
     if let Some(path) = &args.dump {
         dump::read_dump(
             path,
@@ -84,6 +85,6 @@ fn read_wiki(
     } else if let Some(url) = &args.wiki {
         api::read_api(url, args, linter, pool, progress)
     } else {
-        bail!("no wiki source: give --dump FILE or --wiki API_URL")
+        Err(ScanError::NoWikiSource)
     }
 }

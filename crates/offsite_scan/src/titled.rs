@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
 use offsite_model::Source;
 use offsite_rules::Linter;
 use offsite_wiki::{Namespaces, WikiId};
@@ -22,7 +21,7 @@ pub fn read_files(
     linter: &Linter,
     pool: &rayon::ThreadPool,
     progress: ProgressFn<'_>,
-) -> Result<ScanResult> {
+) -> Result<ScanResult, crate::ScanError> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
