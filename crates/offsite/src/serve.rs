@@ -26,18 +26,8 @@ fn config(args: &ServeArgs) -> Result<ServeConfig> {
     if args.verbose {
         eprintln!("offsite: {}", policy.describe());
     }
-    let (settings, path) = (policy.settings, policy.path);
-    let mut config = match settings.serve {
-        Some(table) => {
-            let name = path
-                .as_ref()
-                .map_or_else(|| "offsite.toml".to_owned(), |p| p.display().to_string());
-            toml::Value::Table(table)
-                .try_into::<ServeConfig>()
-                .with_context(|| format!("{name}: invalid [serve] table"))?
-        }
-        None => ServeConfig::default(),
-    };
+    let mut config: ServeConfig = policy.serve()?.unwrap_or_default();
+    let settings = policy.settings;
     if let Some(listen) = &args.listen {
         config.listen.clone_from(listen);
     }

@@ -31,8 +31,6 @@ pub struct Settings {
     pub root: Option<PathBuf>,
     /// The `[csp]` table: the defaults of `offsite csp`.
     pub csp: CspOptions,
-    /// The `[serve]` table, checked by `offsite serve`.
-    pub serve: Option<toml::Table>,
 }
 
 impl Default for Settings {
@@ -49,7 +47,6 @@ impl Default for Settings {
             exempt: Vec::new(),
             root: None,
             csp: CspOptions::default(),
-            serve: None,
         }
     }
 }
@@ -164,7 +161,8 @@ impl Settings {
             allow,
             exempt,
             csp,
-            serve,
+            // Read by `serve_section`, typed as the collector's config.
+            serve: _,
         } = options;
         let tiers = TierConfig {
             profile: profile.unwrap_or_else(|| "wikimedia".to_owned()),
@@ -208,8 +206,30 @@ impl Settings {
             exempt,
             root,
             csp,
-            serve,
         })
+    }
+
+    /// The `[serve]` table of an `offsite.toml` read as `T` — the
+    /// collector's configuration, whose type lives in a crate above this
+    /// one —, with errors naming the file, line and key like every other
+    /// problem of the file. `None` when the file has no `[serve]`.
+    pub fn serve_section<T: serde::de::DeserializeOwned>(
+        text: &str,
+        path: &str,
+    ) -> Result<Option<T>, ConfigError> {
+        /// Only `[serve]`; the other tables were checked by `from_toml`.
+        #[derive(serde::Deserialize)]
+        struct ServeOnly<T> {
+            serve: Option<T>,
+        }
+        let cx = Cx { text, path };
+        toml::from_str::<ServeOnly<T>>(text)
+            .map(|only| only.serve)
+            .map_err(|e| {
+                let span = e.span().unwrap_or(0..0);
+                let key = cx.key_at(&span).map(|k| format!("serve.{k}"));
+                cx.error(span, key, e.message().trim())
+            })
     }
 
     /// Find `offsite.toml` in `start` (a file's folder or a folder) or the

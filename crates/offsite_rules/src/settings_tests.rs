@@ -230,3 +230,30 @@ fn the_csp_table_is_typed_when_the_file_is_read() {
     let e = error("[csp]\nbudgett = 1\n");
     assert!(e.contains("budgett"), "{e}");
 }
+
+#[test]
+fn the_serve_table_is_read_as_the_callers_type_with_located_errors() {
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    struct Serve {
+        listen: String,
+    }
+    let text = "profile = \"none\"\n[serve]\nlisten = \"127.0.0.1:1\"\n";
+    let serve: Option<Serve> = Settings::serve_section(text, "offsite.toml").expect("serve");
+    assert_eq!(
+        serve,
+        Some(Serve {
+            listen: "127.0.0.1:1".to_owned()
+        })
+    );
+    let none: Option<Serve> =
+        Settings::serve_section("profile = \"none\"\n", "offsite.toml").expect("none");
+    assert_eq!(none, None);
+    let e = Settings::serve_section::<Serve>("[serve]\nlistne = \"x\"\n", "conf/offsite.toml")
+        .expect_err("typo")
+        .to_string();
+    assert!(
+        e.starts_with("conf/offsite.toml:2:1: `serve.listne`: unknown field `listne`"),
+        "{e}"
+    );
+}

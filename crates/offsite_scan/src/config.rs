@@ -18,6 +18,8 @@ pub struct Policy {
     pub settings: Settings,
     /// `None`: no file was found or `--no-config`; the built-in defaults.
     pub path: Option<PathBuf>,
+    /// The file's text, for sections typed above this crate (`[serve]`).
+    text: Option<String>,
 }
 
 impl Policy {
@@ -26,6 +28,17 @@ impl Policy {
         match &self.path {
             Some(p) => format!("policy {}", p.display()),
             None => "no policy file; built-in defaults".to_owned(),
+        }
+    }
+
+    /// The `[serve]` table as the collector's configuration type `T`;
+    /// `None` on the defaults or without the table.
+    pub fn serve<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, ScanError> {
+        match (&self.text, &self.path) {
+            (Some(text), Some(path)) => {
+                Ok(Settings::serve_section(text, &path.display().to_string())?)
+            }
+            _ => Ok(None),
         }
     }
 
@@ -63,6 +76,7 @@ pub fn load_policy(
         return Ok(Policy {
             settings: Settings::default(),
             path: None,
+            text: None,
         });
     }
     let path = match explicit {
@@ -73,6 +87,7 @@ pub fn load_policy(
         return Ok(Policy {
             settings: Settings::default(),
             path: None,
+            text: None,
         });
     };
     let text = match fs::read_to_string(&path) {
@@ -83,6 +98,7 @@ pub fn load_policy(
     Ok(Policy {
         settings,
         path: Some(path),
+        text: Some(text),
     })
 }
 
