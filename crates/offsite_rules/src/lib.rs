@@ -19,6 +19,7 @@ pub mod docs;
 mod options;
 mod rule;
 mod rules;
+mod serve_section;
 mod settings;
 mod suppression;
 mod unknown_keys;

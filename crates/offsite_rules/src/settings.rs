@@ -209,29 +209,6 @@ impl Settings {
         })
     }
 
-    /// The `[serve]` table of an `offsite.toml` read as `T` — the
-    /// collector's configuration, whose type lives in a crate above this
-    /// one —, with errors naming the file, line and key like every other
-    /// problem of the file. `None` when the file has no `[serve]`.
-    pub fn serve_section<T: serde::de::DeserializeOwned>(
-        text: &str,
-        path: &str,
-    ) -> Result<Option<T>, ConfigError> {
-        /// Only `[serve]`; the other tables were checked by `from_toml`.
-        #[derive(serde::Deserialize)]
-        struct ServeOnly<T> {
-            serve: Option<T>,
-        }
-        let cx = Cx { text, path };
-        toml::from_str::<ServeOnly<T>>(text)
-            .map(|only| only.serve)
-            .map_err(|e| {
-                let span = e.span().unwrap_or(0..0);
-                let key = cx.key_at(&span).map(|k| format!("serve.{k}"));
-                cx.error(span, key, e.message().trim())
-            })
-    }
-
     /// Find `offsite.toml` in `start` (a file's folder or a folder) or the
     /// nearest folder above it.
     pub fn discover(start: &Path) -> Option<PathBuf> {
@@ -243,13 +220,13 @@ impl Settings {
 }
 
 /// The file being resolved, for error messages.
-struct Cx<'a> {
-    text: &'a str,
-    path: &'a str,
+pub(crate) struct Cx<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) path: &'a str,
 }
 
 impl Cx<'_> {
-    fn error(
+    pub(crate) fn error(
         &self,
         span: Range<usize>,
         key: Option<String>,
@@ -269,23 +246,9 @@ impl Cx<'_> {
         }
     }
 
-    fn unknown(&self, u: crate::unknown_keys::UnknownKey) -> ConfigError {
-        let hint = u.suggestion.map_or_else(
-            || format!("expected one of: {}", u.expected.join(", ")),
-            |s| format!("did you mean `{s}`?"),
-        );
-        ConfigError::At {
-            path: self.path.to_owned(),
-            line: u.line.unwrap_or(1),
-            column: 1,
-            key: Some(u.key),
-            message: format!("unknown key; {hint}"),
-        }
-    }
-
     /// The key on the line of `span` (`host` in `host = "x"`), for messages
     /// from the TOML parser that only give a place.
-    fn key_at(&self, span: &Range<usize>) -> Option<String> {
+    pub(crate) fn key_at(&self, span: &Range<usize>) -> Option<String> {
         let start = span.start.min(self.text.len());
         let line_start = self.text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
         let line = self.text[line_start..].lines().next()?;

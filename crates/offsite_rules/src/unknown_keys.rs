@@ -4,6 +4,7 @@
 //! a new option is known here as soon as it is documented.
 
 use crate::options::SECTIONS;
+use crate::settings::{ConfigError, Cx};
 
 /// One key nobody reads: its dotted place, the line it is on, and the
 /// nearest known key of its table.
@@ -16,6 +17,23 @@ pub(crate) struct UnknownKey {
     pub suggestion: Option<String>,
     /// The known keys of its table, kebab-case.
     pub expected: Vec<String>,
+}
+
+impl Cx<'_> {
+    /// The error for one unknown key, with its suggestion or the keys known.
+    pub(crate) fn unknown(&self, u: UnknownKey) -> ConfigError {
+        let hint = u.suggestion.map_or_else(
+            || format!("expected one of: {}", u.expected.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        ConfigError::At {
+            path: self.path.to_owned(),
+            line: u.line.unwrap_or(1),
+            column: 1,
+            key: Some(u.key),
+            message: format!("unknown key; {hint}"),
+        }
+    }
 }
 
 /// The unknown keys of `text`; empty when it does not parse (the typed
