@@ -63,6 +63,15 @@ pub(crate) fn policy_for(
     Ok(policy)
 }
 
+/// The live wiki's gadget usage for exposure; when it cannot be read the
+/// command goes on, counting 0 users per non-default gadget, and says so.
+pub(crate) fn usage_or_warn(scan: &ScanResult) -> Vec<offsite_wiki::GadgetUsage> {
+    offsite_scan::exposure::usage(scan).unwrap_or_else(|e| {
+        eprintln!("offsite: gadget usage unavailable ({e}); counting 0 users per gadget");
+        Vec::new()
+    })
+}
+
 /// 2 when an input could not be read (the output is incomplete), else `ok`.
 pub(crate) fn exit_code(scan: &ScanResult, ok: ExitCode) -> ExitCode {
     if offsite_scan::read_failures(&scan.report.diagnostics).is_empty() {
@@ -137,7 +146,7 @@ fn write_chains(
     if graph.node_id(&target).is_none() {
         bail!("{title}: no such page in the graph (not scanned and not loaded by any page)");
     }
-    let exposures = exposures(scan, graph);
+    let exposures = exposures(graph, usage_or_warn(scan));
     let chains = graph.chains_to(&target);
     if chains.is_empty() {
         writeln!(out, "no entry point reaches {title}")?;

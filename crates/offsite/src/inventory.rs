@@ -14,7 +14,7 @@ use offsite_wiki::PageExposures;
 use crate::cli::{InventoryArgs, InventoryFormat};
 use offsite_scan::exposure::exposures;
 
-use crate::graph::{exit_code, policy_for, read_graph};
+use crate::graph::{exit_code, policy_for, read_graph, usage_or_warn};
 
 pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
     let policy = policy_for(
@@ -31,7 +31,7 @@ pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
         args.threads,
         args.quiet,
     )?;
-    let exposures = exposures(&scan, &graph);
+    let exposures = exposures(&graph, usage_or_warn(&scan));
     let inventory = offsite_wiki::inventory(
         &scan.report.loads,
         &scan.gadgets,

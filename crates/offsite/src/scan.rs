@@ -78,7 +78,8 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     if args.wiki.is_set() {
         // Who runs each page, so the report can rank its loads by exposure.
-        offsite_scan::exposure::expose_loads(&mut scan);
+        let usage = crate::graph::usage_or_warn(&scan);
+        offsite_scan::exposure::expose_loads(&mut scan, usage);
         if args.verbose {
             for note in &scan.notes {
                 eprintln!("offsite: {note}");
