@@ -235,5 +235,21 @@ fn a_damaged_dump_exits_2_with_the_pages_read_before_the_damage() {
     assert_eq!(code, Some(2), "{stderr}");
     let d = diagnostic_for(&report, "wiki.xml");
     assert_eq!(d["kind"], "dump-error", "{d}");
+    assert_eq!(d["severity"], "error", "{d}");
     assert_good_loads_kept(&report);
+    // SARIF says `error` too, not `note` (issue 10).
+    let out = offsite()
+        .current_dir(dir.path())
+        .args(["scan", "--no-config", "-f", "sarif", "--dump", "wiki.xml"])
+        .output()
+        .expect("run offsite");
+    assert_eq!(out.status.code(), Some(2));
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert!(
+        notes
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["level"] == "error")),
+        "{notes:#}"
+    );
 }
