@@ -72,7 +72,9 @@ pub struct LoadSourceArgs {
     pub wiki: WikiSourceArgs,
 
     /// Policy file (the `[[allow]]` entries decide what is permitted; its
-    /// `[csp]` table gives defaults). Default: the nearest `offsite.toml`.
+    /// `[csp]` table gives defaults). Default: the nearest `offsite.toml` at
+    /// or above the first scanned path (scan, page file or dump), else the
+    /// current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -87,6 +89,9 @@ pub struct LoadSourceArgs {
     /// No notes on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Say which policy file is used.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -296,6 +301,9 @@ pub struct ServeArgs {
     /// Ignore every `offsite.toml`.
     #[arg(long)]
     pub no_config: bool,
+    /// Say which policy file is used.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -326,7 +334,8 @@ pub struct InventoryArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Policy file. Default: the nearest `offsite.toml` at or above the current directory.
+    /// Policy file. Default: the nearest `offsite.toml` at or above the
+    /// first page file or the dump, else the current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -341,6 +350,9 @@ pub struct InventoryArgs {
     /// Print nothing but the inventory.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Say which policy file is used.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -512,6 +524,24 @@ impl WikiSourceArgs {
     pub fn is_set(&self) -> bool {
         self.dump.is_some() || self.wiki.is_some()
     }
+
+    /// The pipeline's typed form of these options.
+    pub fn to_source(&self) -> offsite_scan::request::WikiSource {
+        offsite_scan::request::WikiSource {
+            dump: self.dump.clone(),
+            dump_index: self.dump_index.clone(),
+            bzip2_decoder: match self.bzip2_decoder {
+                Bzip2Decoder::Auto => offsite_scan::request::Bzip2Decoder::Auto,
+                Bzip2Decoder::Builtin => offsite_scan::request::Bzip2Decoder::Builtin,
+                Bzip2Decoder::Lbzip2 => offsite_scan::request::Bzip2Decoder::Lbzip2,
+            },
+            wiki: self.wiki.clone(),
+            contact: self.contact.clone(),
+            checkpoint: self.checkpoint.clone(),
+            since: self.since.clone(),
+            namespaces: self.namespaces.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -538,7 +568,8 @@ pub struct GraphArgs {
     pub page: Option<String>,
 
     /// Policy file (decides how loads are detected). Default: the nearest
-    /// `offsite.toml` at or above the current directory.
+    /// `offsite.toml` at or above the first page file or the dump, else the
+    /// current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -553,6 +584,9 @@ pub struct GraphArgs {
     /// Print nothing but the graph.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Say which policy file is used.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

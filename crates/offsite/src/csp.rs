@@ -19,13 +19,11 @@ use offsite_csp::mediawiki::{mediawiki_form, mediawiki_php};
 use offsite_csp::{CspConfig, csp_lines, diff, diff_loads, parse_header_lines, render_diff};
 use offsite_model::ReportedLoad;
 use offsite_rules::Settings;
-use serde::Deserialize;
 
 use crate::cli::{
     CspBase, CspCommand, CspDiffArgs, CspEvaluateArgs, CspFormat, CspGenerateArgs, CspReportFormat,
     LoadSourceArgs,
 };
-use crate::scan::load_settings;
 
 pub fn run(command: &CspCommand) -> Result<ExitCode> {
     match command {
@@ -44,41 +42,27 @@ struct Input {
 }
 
 fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
-    let (settings, path) = load_settings(args.no_config, args.config.as_ref(), &args.paths)?;
-    let csp = match &settings.csp {
-        Some(table) => toml::Value::Table(table.clone())
-            .try_into::<CspConfig>()
-            .with_context(|| {
-                format!(
-                    "{}: invalid [csp] table",
-                    path.as_ref()
-                        .map_or_else(|| "offsite.toml".to_owned(), |p| p.display().to_string())
-                )
-            })?,
-        None => CspConfig::default(),
-    };
+    // Discovery starts at the first scanned path, as for every command.
+    let scanned: Vec<PathBuf> = args.scan.iter().chain(&args.paths).cloned().collect();
+    let policy = crate::graph::policy_for(
+        args.no_config,
+        args.config.as_deref(),
+        &scanned,
+        &args.wiki,
+        args.verbose,
+    )?;
+    let settings = policy.settings;
+    // What the user wrote (`[csp]`, typed in offsite_rules) → what the CSP
+    // code runs on.
+    let csp = CspConfig::from(&settings.csp);
     let (loads, gadgets) = if let Some(scan) = &args.scan {
         let loads = read_saved_scan(scan)?;
         let gadgets = gadgets_from_titles(loads.iter().filter_map(|l| l.source.title.as_deref()));
         (loads, gadgets)
     } else if args.wiki.is_set() || !args.paths.is_empty() {
-        let scan = crate::graph::read_scan(
-            &args.paths,
-            &args.wiki,
-            args.no_config,
-            args.config.as_ref(),
-            args.threads,
-        )?;
-        if !args.quiet {
-            for d in &scan.report.diagnostics {
-                let _ = writeln!(
-                    io::stderr(),
-                    "offsite: {}: {}",
-                    d.source.display_name(),
-                    d.message
-                );
-            }
-        }
+        let scan =
+            crate::graph::read_scan(&args.paths, &args.wiki, settings.clone(), args.threads)?;
+        crate::graph::print_diagnostics(&scan, args.quiet);
         let mut gadgets = GadgetPages::new();
         for g in &scan.gadgets {
             for page in &g.pages {
@@ -103,20 +87,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
 
 /// The `loads` of an `offsite scan --format json` output.
 fn read_saved_scan(path: &Path) -> Result<Vec<ReportedLoad>> {
-    /// The part of the scan JSON needed here.
-    #[derive(Deserialize)]
-    struct Saved {
-        loads: Vec<ReportedLoad>,
-    }
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let saved: Saved = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{}: not the JSON of `offsite scan --format json`",
-            path.display()
-        )
-    })?;
-    Ok(saved.loads)
+    Ok(offsite_report::saved::read_saved_scan(path)?)
 }
 
 fn write_output(output: Option<&PathBuf>, text: &str) -> Result<()> {
@@ -284,20 +255,15 @@ fn run_evaluate(args: &CspEvaluateArgs) -> Result<ExitCode> {
 
 /// The response headers of `url` (a GET, redirects followed), as lines.
 fn fetch_headers(url: &str) -> Result<String> {
-    // Without a provider reqwest's rustls panics; a second install is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!(
-                "offsite/",
-                env!("CARGO_PKG_VERSION"),
-                " (csp evaluate)"
-            ))
-            .timeout(std::time::Duration::from_secs(30))
-            .build()?;
+        let client = offsite_api::http::client_builder(
+            concat!("offsite/", env!("CARGO_PKG_VERSION"), " (csp evaluate)"),
+            std::time::Duration::from_secs(30),
+        )
+        .build()?;
         let response = client
             .get(url)
             .send()

@@ -1,29 +1,32 @@
 //! `offsite graph`: the import graph of a wiki (from a dump, a live wiki or
 //! files named by title) as DOT or JSON, or the chains that reach one page.
 
-use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
-use offsite_model::Source;
-use offsite_rules::Linter;
-use offsite_wiki::{
-    Exposure, ExposureOptions, Exposures, GraphInput, ImportGraph, Namespaces, Node, WikiId,
-};
-use rayon::prelude::*;
+use anyhow::{Result, bail};
+use offsite_wiki::{Exposure, ImportGraph, Node, WikiId};
+
+use offsite_rules::Settings;
+use offsite_scan::config::{Policy, load_policy};
+use offsite_scan::exposure::{build_graph, exposures};
+use offsite_scan::{ScanRequest, ScanResult, Sources};
 
 use crate::cli::{GraphArgs, GraphFormat, WikiSourceArgs};
-use crate::scan::{load_settings, thread_pool};
-use crate::wiki::{self, Item, PageText, WikiScan};
 
 pub fn run(args: &GraphArgs) -> Result<ExitCode> {
+    let policy = policy_for(
+        args.no_config,
+        args.config.as_deref(),
+        &args.paths,
+        &args.wiki,
+        args.verbose,
+    )?;
     let (scan, graph) = read_graph(
         &args.paths,
         &args.wiki,
-        args.no_config,
-        args.config.as_ref(),
+        policy.settings,
         args.threads,
         args.quiet,
     )?;
@@ -36,29 +39,67 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
         },
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&scan, ExitCode::SUCCESS))
+}
+
+/// The policy of a command reading a wiki: discovered from the first page
+/// file or the dump, said on stderr with `verbose`. Shared by `graph`,
+/// `inventory` and `csp`.
+pub(crate) fn policy_for(
+    no_config: bool,
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    source: &WikiSourceArgs,
+    verbose: bool,
+) -> Result<Policy> {
+    let first = paths
+        .first()
+        .map(PathBuf::as_path)
+        .or(source.dump.as_deref());
+    let policy = load_policy(no_config, config, first)?;
+    if verbose {
+        eprintln!("offsite: {}", policy.describe());
+    }
+    Ok(policy)
+}
+
+/// The live wiki's gadget usage for exposure; when it cannot be read the
+/// command goes on, counting 0 users per non-default gadget, and says so.
+pub(crate) fn usage_or_warn(scan: &ScanResult) -> Vec<offsite_wiki::GadgetUsage> {
+    offsite_scan::exposure::usage(scan).unwrap_or_else(|e| {
+        eprintln!("offsite: gadget usage unavailable ({e}); counting 0 users per gadget");
+        Vec::new()
+    })
+}
+
+/// 2 when an input could not be read (the output is incomplete), else `ok`.
+pub(crate) fn exit_code(scan: &ScanResult, ok: ExitCode) -> ExitCode {
+    if offsite_scan::read_failures(&scan.report.diagnostics).is_empty() {
+        ok
+    } else {
+        ExitCode::from(2)
+    }
 }
 
 /// Reads the wiki named on the command line: a dump, a live wiki, or files
-/// named by title. Shared by `graph` and `inventory`.
+/// named by title. Shared by `graph`, `inventory` and `csp`.
 pub(crate) fn read_scan(
     paths: &[PathBuf],
     source: &WikiSourceArgs,
-    no_config: bool,
-    config: Option<&PathBuf>,
+    settings: Settings,
     threads: Option<usize>,
-) -> Result<WikiScan> {
-    let (settings, _) = load_settings(no_config, config, &[])?;
-    let linter = Linter::new(settings).context("invalid policy")?;
-    let pool = thread_pool(threads)?;
-    if source.is_set() {
-        wiki::read(source, &linter, &pool)
+) -> Result<ScanResult> {
+    let sources = if source.is_set() {
+        Sources::Wiki(source.to_source())
     } else {
-        if paths.is_empty() {
-            bail!("give --dump FILE, --wiki API_URL or the files of the pages");
-        }
-        read_files(paths, &linter, &pool)
-    }
+        Sources::TitledFiles(paths.to_vec())
+    };
+    let request = ScanRequest {
+        sources,
+        settings,
+        threads,
+    };
+    Ok(offsite_scan::scan(&request, &|_| {})?)
 }
 
 /// Reads the wiki (see [`read_scan`]), reports its diagnostics on stderr
@@ -67,78 +108,45 @@ pub(crate) fn read_scan(
 pub(crate) fn read_graph(
     paths: &[PathBuf],
     source: &WikiSourceArgs,
-    no_config: bool,
-    config: Option<&PathBuf>,
+    settings: Settings,
     threads: Option<usize>,
     quiet: bool,
-) -> Result<(WikiScan, ImportGraph)> {
-    let scan = read_scan(paths, source, no_config, config, threads)?;
-    if !quiet {
-        for d in &scan.report.diagnostics {
-            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!(
-                "offsite: {}{line}: {}: {}",
-                d.source.display_name(),
-                d.kind,
-                d.message
-            );
-        }
-    }
+) -> Result<(ScanResult, ImportGraph)> {
+    let scan = read_scan(paths, source, settings, threads)?;
+    print_diagnostics(&scan, quiet);
     let graph = build_graph(&scan);
     Ok((scan, graph))
 }
 
-/// The import graph of the pages and gadget definitions read.
-pub(crate) fn build_graph(scan: &WikiScan) -> ImportGraph {
-    ImportGraph::build(GraphInput {
-        wiki: &scan.wiki,
-        namespaces: &scan.namespaces,
-        pages: &scan.pages,
-        gadgets: &scan.gadgets,
-    })
-}
-
-/// Who runs each node of the graph, with the live wiki's gadget usage
-/// figures when there are any. Shared by `graph --page`, `inventory` and
-/// `scan`.
-pub(crate) fn exposures(scan: &WikiScan, graph: &ImportGraph) -> Exposures {
-    graph.exposures(&ExposureOptions {
-        usage: usage(scan),
-        ..ExposureOptions::default()
-    })
-}
-
-/// Gives every load of the scan's report the exposure of its page, for
-/// `offsite scan` of a wiki: the reports then rank loads by it.
-pub(crate) fn expose_loads(scan: &mut WikiScan) {
-    let graph = build_graph(scan);
-    let exposures = exposures(scan, &graph);
-    offsite_wiki::expose_loads(&graph, &exposures, &mut scan.report.loads);
-}
-
-/// Gadget usage figures when the source is a live wiki. Without them
-/// non-default gadgets count 0 users; say so rather than fail the command.
-fn usage(scan: &WikiScan) -> Vec<offsite_wiki::GadgetUsage> {
-    match &scan.api {
-        Some(api) => wiki::gadget_usage(&api.options).unwrap_or_else(|e| {
-            eprintln!("offsite: gadget usage unavailable ({e:#}); counting 0 users per gadget");
-            Vec::new()
-        }),
-        None => Vec::new(),
+/// The scan's diagnostics on stderr; with `quiet`, only the inputs that
+/// could not be read (those are never silent).
+pub(crate) fn print_diagnostics(scan: &ScanResult, quiet: bool) {
+    let unread = offsite_scan::read_failures(&scan.report.diagnostics);
+    for d in &scan.report.diagnostics {
+        if quiet && !unread.iter().any(|u| std::ptr::eq(*u, d)) {
+            continue;
+        }
+        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+        eprintln!(
+            "offsite: {}{line}: {}: {}",
+            d.source.display_name(),
+            d.kind,
+            d.message
+        );
     }
 }
 
 fn write_chains(
     out: &mut impl Write,
     graph: &ImportGraph,
-    scan: &WikiScan,
+    scan: &ScanResult,
     title: &str,
 ) -> Result<()> {
     let target = graph.page(None, title);
     if graph.node_id(&target).is_none() {
         bail!("{title}: no such page in the graph (not scanned and not loaded by any page)");
     }
-    let exposures = exposures(scan, graph);
+    let exposures = exposures(graph, usage_or_warn(scan));
     let chains = graph.chains_to(&target);
     if chains.is_empty() {
         writeln!(out, "no entry point reaches {title}")?;
@@ -191,77 +199,5 @@ fn describe(exposure: &Exposure) -> String {
             }
             format!("logged-in users with {}", parts.join("; "))
         }
-    }
-}
-
-/// Pages stored as files named by their title, `/` written `%2F`
-/// (`User:Alice%2Fcommon.js`, `MediaWiki:Gadgets-definition`), as
-/// `scripts/testbed-pages/seed` keeps them.
-fn read_files(paths: &[PathBuf], linter: &Linter, pool: &rayon::ThreadPool) -> Result<WikiScan> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            for entry in ignore::WalkBuilder::new(path).require_git(false).build() {
-                let entry = entry.with_context(|| format!("cannot walk {}", path.display()))?;
-                if entry.file_type().is_some_and(|t| t.is_file()) {
-                    files.push(entry.into_path());
-                }
-            }
-        } else if path.is_file() {
-            files.push(path.clone());
-        } else {
-            bail!("{}: no such file or folder", path.display());
-        }
-    }
-    files.sort();
-    files.dedup();
-    let results: Vec<wiki::PageResult> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|p| wiki::analyse(linter, file_item(p)))
-            .collect()
-    });
-    let mut scan = WikiScan {
-        report: offsite_model::Report::default(),
-        gadgets: Vec::new(),
-        pages: Vec::new(),
-        provenance: Vec::new(),
-        wiki: WikiId::new("localhost"),
-        namespaces: Namespaces::english(),
-        api: None,
-        notes: Vec::new(),
-    };
-    wiki::collect(results.into_iter(), &mut scan);
-    Ok(scan)
-}
-
-fn file_item(path: &Path) -> Item {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let title = name
-        .replace("%2F", "/")
-        .replace("%2f", "/")
-        .replace('_', " ");
-    let ns = Namespaces::english().parse(&title).namespace;
-    match fs::read(path) {
-        Ok(bytes) => Item::Page(PageText {
-            source: Source {
-                path: Some(path.display().to_string()),
-                title: Some(title),
-                namespace: Some(ns),
-                ..Source::default()
-            },
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            history: Vec::new(),
-        }),
-        Err(e) => Item::Problem(offsite_model::Diagnostic {
-            source: Source::file(path.display().to_string()),
-            line: None,
-            column: None,
-            kind: offsite_model::DiagnosticKind::IoError,
-            message: e.to_string(),
-        }),
     }
 }

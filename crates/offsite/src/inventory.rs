@@ -12,18 +12,26 @@ use anyhow::{Context, Result};
 use offsite_wiki::PageExposures;
 
 use crate::cli::{InventoryArgs, InventoryFormat};
-use crate::graph::{exposures, read_graph};
+use offsite_scan::exposure::exposures;
+
+use crate::graph::{exit_code, policy_for, read_graph, usage_or_warn};
 
 pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
+    let policy = policy_for(
+        args.no_config,
+        args.config.as_deref(),
+        &args.paths,
+        &args.wiki,
+        args.verbose,
+    )?;
     let (scan, graph) = read_graph(
         &args.paths,
         &args.wiki,
-        args.no_config,
-        args.config.as_ref(),
+        policy.settings,
         args.threads,
         args.quiet,
     )?;
-    let exposures = exposures(&scan, &graph);
+    let exposures = exposures(&graph, usage_or_warn(&scan));
     let inventory = offsite_wiki::inventory(
         &scan.report.loads,
         &scan.gadgets,
@@ -43,7 +51,7 @@ pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
         out.write_all(text.as_bytes())?;
         out.flush()?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&scan, ExitCode::SUCCESS))
 }
 
 /// The inventory's JSON plus `provenance`: every (page, host) a history

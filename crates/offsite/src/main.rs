@@ -1,9 +1,12 @@
 //! The `offsite` command line: a thin layer over the library crates.
 //!
-//! `offsite scan` walks files (honouring `.gitignore`), checks them in
-//! parallel with `offsite_rules::Linter`, applies a baseline and renders the
-//! report with `offsite_report`. Exit codes: 0 no finding at or above
-//! `--fail-on`, 1 findings, 2 the tool failed. A closed pipe exits quietly.
+//! It parses arguments, turns them into an `offsite_scan::ScanRequest`
+//! (every command that reads code enters the same pipeline), draws the
+//! progress bar from the pipeline's callback, applies a baseline, renders
+//! with `offsite_report` and picks the exit code: 0 no finding at or above
+//! `--fail-on`, 1 findings, 2 an input could not be read (the report is
+//! still written) or the tool failed. A closed pipe exits quietly. The
+//! argument structs (`cli.rs`) never leave this crate.
 
 mod cli;
 mod csp;
@@ -11,7 +14,6 @@ mod graph;
 mod inventory;
 mod scan;
 mod serve;
-mod wiki;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

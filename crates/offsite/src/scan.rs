@@ -3,28 +3,20 @@
 //! load carries who is exposed and the reports rank by it.
 
 use std::fs;
-use std::io::{self, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use offsite_model::{Diagnostic, DiagnosticKind, Language, Report, Source};
-use offsite_rules::{FileReport, Linter, Settings};
-use rayon::prelude::*;
+use offsite_model::Report;
+use offsite_scan::config::load_policy;
+use offsite_scan::{Progress, ScanRequest, Sources};
 
-use crate::cli::{ColorChoice, FailOn, OutputFormat, ScanArgs};
+use offsite_rules::FailOn;
 
-/// Files larger than this are reported and skipped: no gadget is this big,
-/// and the detector's offsets are `u32`.
-const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-
-/// One thing to analyse.
-enum Input {
-    File { path: PathBuf, language: Language },
-    Stdin { name: String, language: Language },
-}
+use crate::cli::{ColorChoice, OutputFormat, ScanArgs};
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let started = Instant::now();
@@ -34,82 +26,67 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         args.paths.clone()
     };
 
-    let (settings, config_path) = load_settings(args.no_config, args.config.as_ref(), &paths)?;
+    let first = args
+        .wiki
+        .dump
+        .as_deref()
+        .or(paths.first().map(PathBuf::as_path));
+    let policy = load_policy(args.no_config, args.config.as_deref(), first)?;
     let fail_on = args.fail_on.map_or_else(
-        || settings.fail_on.or(Some(offsite_model::Severity::Error)),
-        FailOn::threshold,
+        || {
+            policy
+                .settings
+                .fail_on
+                .map_or(Some(offsite_model::Severity::Error), FailOn::threshold)
+        },
+        crate::cli::FailOn::threshold,
     );
     if args.verbose {
-        match &config_path {
-            Some(p) => eprintln!("offsite: policy {}", p.display()),
-            None => eprintln!("offsite: no policy file; built-in defaults"),
-        }
+        eprintln!("offsite: {}", policy.describe());
     }
-    let linter = Linter::new(settings).context("invalid policy")?;
-
-    if args.wiki.is_set() {
+    let policy_text = policy.path_text();
+    let settings = policy.settings;
+    let sources = if args.wiki.is_set() {
         if !args.paths.is_empty() {
             bail!("give either paths or --dump/--wiki, not both");
         }
-        let pool = thread_pool(args.threads)?;
-        let mut scan = crate::wiki::read(&args.wiki, &linter, &pool)?;
+        Sources::Wiki(args.wiki.to_source())
+    } else {
+        Sources::Files {
+            paths,
+            no_ignore: args.no_ignore,
+            stdin_name: args.stdin_filename.clone(),
+        }
+    };
+    let request = ScanRequest {
+        sources,
+        settings,
+        threads: args.threads,
+    };
+    let bar = ProgressBar::hidden();
+    let on_progress = |event: Progress| match event {
+        Progress::Total(total) => {
+            if let Some(drawn) = progress_bar(args, total) {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+                bar.set_length(total as u64);
+                bar.set_style(drawn);
+            }
+        }
+        Progress::Analysed => bar.inc(1),
+    };
+    let mut scan = offsite_scan::scan(&request, &on_progress)?;
+    bar.finish_and_clear();
+    if args.wiki.is_set() {
         // Who runs each page, so the report can rank its loads by exposure.
-        crate::graph::expose_loads(&mut scan);
+        let usage = crate::graph::usage_or_warn(&scan);
+        offsite_scan::exposure::expose_loads(&mut scan, usage);
         if args.verbose {
             for note in &scan.notes {
                 eprintln!("offsite: {note}");
             }
         }
-        return finish(args, scan.report, fail_on, started);
     }
-
-    let mut diagnostics = Vec::new();
-    let inputs = collect_inputs(args, &paths, &mut diagnostics)?;
-    if inputs.is_empty()
-        && diagnostics
-            .iter()
-            .any(|d| d.kind == DiagnosticKind::IoError)
-    {
-        for d in &diagnostics {
-            eprintln!("offsite: {}: {}", d.source.display_name(), d.message);
-        }
-        bail!("nothing could be read");
-    }
-
-    let pool = thread_pool(args.threads)?;
-    let progress = progress_bar(args, inputs.len());
-    let stdin_text = read_stdin_if_needed(&inputs)?;
-    let file_reports: Vec<FileReport> = pool.install(|| {
-        inputs
-            .par_iter()
-            .map(|input| {
-                let report = check_input(&linter, input, stdin_text.as_deref());
-                progress.inc(1);
-                report
-            })
-            .collect()
-    });
-    progress.finish_and_clear();
-
-    let mut report = Report {
-        files_scanned: inputs.len(),
-        diagnostics,
-        ..Report::default()
-    };
-    for file in file_reports {
-        report.loads.extend(file.loads);
-        report.diagnostics.extend(file.diagnostics);
-        report.suppressed += file.suppressed;
-    }
-    finish(args, report, fail_on, started)
-}
-
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .stack_size(offsite_detect::ANALYSIS_STACK_SIZE)
-        .build()
-        .context("could not start worker threads")
+    finish(args, scan.report, fail_on, policy_text.as_deref(), started)
 }
 
 /// Baseline, render, exit code: the same for files and wiki pages.
@@ -117,6 +94,7 @@ fn finish(
     args: &ScanArgs,
     mut report: Report,
     fail_on: Option<offsite_model::Severity>,
+    policy: Option<&str>,
     started: Instant,
 ) -> Result<ExitCode> {
     if let Some(path) = &args.write_baseline {
@@ -138,7 +116,18 @@ fn finish(
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
 
-    render(args, &report)?;
+    render(args, &report, policy)?;
+    // As ripgrep: what could not be read is said on stderr even with
+    // `--quiet`, after the report of everything that could.
+    let unread = offsite_scan::read_failures(&report.diagnostics);
+    for d in &unread {
+        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+        eprintln!(
+            "offsite: error: {}{line}: {}",
+            d.source.display_name(),
+            d.message
+        );
+    }
     if args.verbose {
         eprintln!(
             "offsite: scanned {} {} in {:.2?}",
@@ -155,237 +144,28 @@ fn finish(
             .flat_map(|l| &l.findings)
             .any(|f| f.severity >= threshold)
     });
-    Ok(if failed {
+    Ok(if !unread.is_empty() {
+        // The scan is incomplete: 2 even when findings would give 1.
+        ExitCode::from(2)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-pub fn load_settings(
-    no_config: bool,
-    config: Option<&PathBuf>,
-    paths: &[PathBuf],
-) -> Result<(Settings, Option<PathBuf>)> {
-    if no_config {
-        return Ok((Settings::default(), None));
-    }
-    let path = if let Some(p) = config {
-        Some(p.clone())
-    } else {
-        let first = paths.first().filter(|p| p.as_os_str() != "-");
-        let start = match first {
-            Some(p) if p.is_dir() => p.clone(),
-            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            None => PathBuf::from("."),
-        };
-        let start = if start.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            start
-        };
-        let start = start.canonicalize().unwrap_or(start);
-        Settings::discover(&start)
-    };
-    let Some(path) = path else {
-        return Ok((Settings::default(), None));
-    };
-    let text = fs::read_to_string(&path)
-        .with_context(|| format!("cannot read policy {}", path.display()))?;
-    let settings = Settings::from_toml(&text, &path.display().to_string())?;
-    Ok((settings, Some(path)))
-}
-
-fn collect_inputs(
-    args: &ScanArgs,
-    paths: &[PathBuf],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Input>> {
-    let mut inputs = Vec::new();
-    let mut files = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            let language = Language::from_name(&args.stdin_filename).with_context(|| {
-                format!(
-                    "--stdin-filename {}: cannot tell the language",
-                    args.stdin_filename
-                )
-            })?;
-            inputs.push(Input::Stdin {
-                name: args.stdin_filename.clone(),
-                language,
-            });
-            continue;
-        }
-        if path.is_file() {
-            // An explicitly named file is scanned even if ignore rules would skip it.
-            match Language::from_name(&path.to_string_lossy()) {
-                Some(language) => files.push((path.clone(), language)),
-                None => diagnostics.push(skip(
-                    path,
-                    "unknown file type; skipped (use .js, .ts, .css, .html or .wiki)",
-                )),
-            }
-            continue;
-        }
-        if !path.exists() {
-            diagnostics.push(io_error(path, "no such file or folder"));
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(path)
-            .standard_filters(!args.no_ignore)
-            .require_git(false)
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                    let p = entry.into_path();
-                    if let Some(language) = Language::from_name(&p.to_string_lossy()) {
-                        files.push((p, language));
-                    }
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    let where_ = err_path(&err).unwrap_or_else(|| path.clone());
-                    diagnostics.push(io_error(&where_, &err.to_string()));
-                }
-            }
-        }
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    inputs.extend(
-        files
-            .into_iter()
-            .map(|(path, language)| Input::File { path, language }),
-    );
-    Ok(inputs)
-}
-
-fn err_path(err: &ignore::Error) -> Option<PathBuf> {
-    match err {
-        ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            err_path(err)
-        }
-        _ => None,
-    }
-}
-
-fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>> {
-    if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
-        return Ok(None);
-    }
-    let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .context("cannot read standard input")?;
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
-}
-
-fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> FileReport {
-    match input {
-        Input::Stdin { name, language } => linter.check(
-            &Source::file(name.clone()),
-            stdin_text.unwrap_or_default(),
-            *language,
-        ),
-        Input::File { path, language } => {
-            let source = Source::file(display_path(path));
-            match read_text(path) {
-                Ok((text, note)) => {
-                    let mut report = linter.check(&source, &text, *language);
-                    if let Some(message) = note {
-                        report.diagnostics.push(Diagnostic {
-                            source,
-                            line: None,
-                            column: None,
-                            kind: DiagnosticKind::EncodingError,
-                            message,
-                        });
-                    }
-                    report
-                }
-                Err((kind, message)) => FileReport {
-                    diagnostics: vec![Diagnostic {
-                        kind,
-                        ..io_error(path, &message)
-                    }],
-                    ..FileReport::default()
-                },
-            }
-        }
-    }
-}
-
-/// Read a file as text. Invalid UTF-8 is decoded lossily and noted, so a
-/// stray Latin-1 byte in a comment does not hide the file's loads.
-fn read_text(path: &Path) -> Result<(String, Option<String>), (DiagnosticKind, String)> {
-    let meta = fs::metadata(path).map_err(|e| (DiagnosticKind::IoError, e.to_string()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err((
-            DiagnosticKind::TooLarge,
-            format!(
-                "file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = fs::read(path).map_err(|e| (DiagnosticKind::IoError, e.to_string()))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, None)),
-        Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            Ok((
-                text,
-                Some(format!(
-                    "not valid UTF-8 at byte {at}; invalid bytes were replaced"
-                )),
-            ))
-        }
-    }
-}
-
-/// Paths as the user would write them: `examples/wiki/x.js`, not `./examples/...`.
-fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).replace('\\', "/")
-}
-
-fn io_error(path: &Path, message: &str) -> Diagnostic {
-    Diagnostic {
-        source: Source::file(display_path(path)),
-        line: None,
-        column: None,
-        kind: DiagnosticKind::IoError,
-        message: message.to_owned(),
-    }
-}
-
-fn skip(path: &Path, message: &str) -> Diagnostic {
-    Diagnostic {
-        kind: DiagnosticKind::Skipped,
-        ..io_error(path, message)
-    }
-}
-
-fn progress_bar(args: &ScanArgs, total: usize) -> ProgressBar {
+/// The bar's style, when a bar is worth drawing for `total` files.
+fn progress_bar(args: &ScanArgs, total: usize) -> Option<ProgressStyle> {
     // Small runs finish before a bar is worth drawing.
     if args.quiet || total < 50 || !io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+        return None;
     }
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} scanning {pos}/{len} files [{bar:30}] {eta}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
+    ProgressStyle::with_template("{spinner} scanning {pos}/{len} files [{bar:30}] {eta}")
+        .ok()
+        .map(|style| style.progress_chars("=> "))
 }
 
-fn render(args: &ScanArgs, report: &Report) -> Result<()> {
+fn render(args: &ScanArgs, report: &Report, policy: Option<&str>) -> Result<()> {
     let rules = offsite_rules::catalogue();
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
@@ -398,6 +178,7 @@ fn render(args: &ScanArgs, report: &Report) -> Result<()> {
         rules: &rules,
         color,
         show_all_loads: args.all_loads,
+        policy,
     };
     let mut out: Box<dyn Write> = if let Some(path) = &args.output {
         let file =

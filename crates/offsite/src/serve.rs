@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use offsite_serve::ServeConfig;
 
 use crate::cli::ServeArgs;
-use crate::scan::load_settings;
+use offsite_scan::config::load_policy;
 
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     let config = config(args)?;
@@ -21,18 +21,13 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
 
 /// The `[serve]` table of the policy file, then the command line on top.
 fn config(args: &ServeArgs) -> Result<ServeConfig> {
-    let (settings, path) = load_settings(args.no_config, args.config.as_ref(), &[])?;
-    let mut config = match settings.serve {
-        Some(table) => {
-            let name = path
-                .as_ref()
-                .map_or_else(|| "offsite.toml".to_owned(), |p| p.display().to_string());
-            toml::Value::Table(table)
-                .try_into::<ServeConfig>()
-                .with_context(|| format!("{name}: invalid [serve] table"))?
-        }
-        None => ServeConfig::default(),
-    };
+    // The collector scans nothing: discovery starts at the working directory.
+    let policy = load_policy(args.no_config, args.config.as_deref(), None)?;
+    if args.verbose {
+        eprintln!("offsite: {}", policy.describe());
+    }
+    let mut config: ServeConfig = policy.serve()?.unwrap_or_default();
+    let settings = policy.settings;
     if let Some(listen) = &args.listen {
         config.listen.clone_from(listen);
     }

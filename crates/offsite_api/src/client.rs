@@ -52,13 +52,8 @@ impl ApiClient {
     /// for the process if none is installed yet (reqwest panics without one).
     pub fn new(opts: ClientOptions) -> Result<Self, ApiError> {
         opts.validate()?;
-        // Err means another provider is already installed, which serves as well.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(opts.effective_user_agent())
+        let http = crate::http::client_builder(&opts.effective_user_agent(), opts.timeout)
             .gzip(true)
-            .timeout(opts.timeout)
-            .connect_timeout(opts.timeout.min(Duration::from_secs(30)))
             .build()
             .map_err(ApiError::Client)?;
         let seed = SystemTime::now()

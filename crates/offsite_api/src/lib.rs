@@ -24,6 +24,7 @@
 mod client;
 mod crawl;
 mod error;
+pub mod http;
 mod ops;
 mod options;
 mod types;

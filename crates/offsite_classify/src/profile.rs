@@ -15,33 +15,11 @@ use crate::host::{self, Host};
 use crate::host_source::HostSource;
 use crate::psl::{self, Sections};
 
-/// Wikimedia production: the unified certificate's domains.
-pub(crate) const WIKIMEDIA_PRODUCTION: &[&str] = &[
-    "wikipedia.org",
-    "wikimedia.org",
-    "mediawiki.org",
-    "wikibooks.org",
-    "wikidata.org",
-    "wikifunctions.org",
-    "wikinews.org",
-    "wikiquote.org",
-    "wikisource.org",
-    "wikiversity.org",
-    "wikivoyage.org",
-    "wiktionary.org",
-    "wikimediafoundation.org",
-    "wmfusercontent.org",
-    "w.wiki",
-];
+/// Wikimedia production (see `offsite_model::wikimedia`).
+pub(crate) const WIKIMEDIA_PRODUCTION: &[&str] = offsite_model::wikimedia::PRODUCTION_DOMAINS;
 
-/// Wikimedia Cloud Services: Toolforge, Cloud VPS (including the Beta
-/// cluster, `*.beta.wmcloud.org`) and the deprecated `wmflabs.org`.
-pub(crate) const WIKIMEDIA_WMCS: &[&str] = &[
-    "toolforge.org",
-    "wmcloud.org",
-    "wmflabs.org",
-    "wikimediacloud.org",
-];
+/// Wikimedia Cloud Services (see `offsite_model::wikimedia`).
+pub(crate) const WIKIMEDIA_WMCS: &[&str] = offsite_model::wikimedia::WMCS_DOMAINS;
 
 /// Fandom: the wikis (`*.fandom.com`, formerly `*.wikia.com`/`*.wikia.org`)
 /// and their static and image host (`*.nocookie.net`). Every Fandom wiki is

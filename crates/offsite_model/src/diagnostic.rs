@@ -31,6 +31,9 @@ pub enum DiagnosticKind {
     /// A live-wiki crawl stopped early; the pages read before it are
     /// reported.
     ApiError,
+    /// The analysis of one source failed (a panic, confined to that source):
+    /// its loads are missing from the report.
+    InternalError,
     /// A file over the size limit, skipped.
     TooLarge,
     /// Code that does not parse; the loads found around the error are kept.
@@ -55,10 +58,11 @@ pub enum DiagnosticKind {
 
 impl DiagnosticKind {
     /// Every kind, in the order the docs list them (most severe first).
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::IoError,
         Self::DumpError,
         Self::ApiError,
+        Self::InternalError,
         Self::TooLarge,
         Self::SyntaxError,
         Self::EncodingError,
@@ -77,6 +81,7 @@ impl DiagnosticKind {
             Self::IoError => "io-error",
             Self::DumpError => "dump-error",
             Self::ApiError => "api-error",
+            Self::InternalError => "internal-error",
             Self::TooLarge => "too-large",
             Self::SyntaxError => "syntax-error",
             Self::EncodingError => "encoding-error",
@@ -100,6 +105,9 @@ impl DiagnosticKind {
             Self::ApiError => {
                 "a live-wiki crawl stopped early; the pages read before it are reported"
             }
+            Self::InternalError => {
+                "the analysis of one source failed; its loads are missing from the report"
+            }
             Self::TooLarge => "a file over the size limit, skipped",
             Self::SyntaxError => "code that does not parse; loads around the error are kept",
             Self::EncodingError => "a file that is not valid UTF-8, decoded lossily",
@@ -120,7 +128,9 @@ impl DiagnosticKind {
     #[must_use]
     pub const fn severity(self) -> Severity {
         match self {
-            Self::IoError | Self::DumpError | Self::ApiError => Severity::Error,
+            Self::IoError | Self::DumpError | Self::ApiError | Self::InternalError => {
+                Severity::Error
+            }
             Self::TooLarge
             | Self::SyntaxError
             | Self::EncodingError
@@ -133,11 +143,14 @@ impl DiagnosticKind {
         }
     }
 
-    /// True for the kinds that mean an input could not be read (in whole or
-    /// in part): what an exit status for unreadable inputs looks at.
+    /// True for the kinds that mean an input could not be read or analysed
+    /// (in whole or in part): what the exit status 2 looks at.
     #[must_use]
     pub const fn is_read_error(self) -> bool {
-        matches!(self, Self::IoError | Self::DumpError | Self::ApiError)
+        matches!(
+            self,
+            Self::IoError | Self::DumpError | Self::ApiError | Self::InternalError
+        )
     }
 }
 

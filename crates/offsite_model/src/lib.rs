@@ -17,6 +17,7 @@ mod exposure;
 mod location;
 mod title;
 mod url_parts;
+pub mod wikimedia;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use exposure::{ExposureKind, LoadExposure, RankKey, sink_severity};

@@ -29,6 +29,8 @@ struct Output<'r> {
 struct Tool<'r> {
     name: &'static str,
     version: &'r str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'r str>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +123,7 @@ pub fn render(
         tool: Tool {
             name: "offsite",
             version: options.tool_version,
+            policy: options.policy,
         },
         loads: sorted
             .loads

@@ -19,6 +19,7 @@ mod frame;
 mod github;
 mod json;
 mod sarif;
+pub mod saved;
 mod summary;
 mod tables;
 mod text;
@@ -109,6 +110,9 @@ pub struct RenderOptions<'a> {
     pub color: bool,
     /// Text output: also list loads that have no finding.
     pub show_all_loads: bool,
+    /// The policy file the run used (JSON `tool.policy`, SARIF
+    /// `invocations[0].properties.policy`); `None` = built-in defaults.
+    pub policy: Option<&'a str>,
 }
 
 impl<'a> RenderOptions<'a> {
@@ -119,6 +123,7 @@ impl<'a> RenderOptions<'a> {
             rules,
             color: false,
             show_all_loads: false,
+            policy: None,
         }
     }
 }

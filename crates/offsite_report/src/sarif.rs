@@ -89,6 +89,14 @@ struct Configuration {
 struct Invocation<'r> {
     execution_successful: bool,
     tool_execution_notifications: Vec<Notification<'r>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<InvocationProperties<'r>>,
+}
+
+#[derive(Serialize)]
+struct InvocationProperties<'r> {
+    /// The policy file the run used.
+    policy: &'r str,
 }
 
 #[derive(Serialize)]
@@ -402,6 +410,7 @@ pub fn render(
                 // Findings and per-file diagnostics do not make a run fail.
                 execution_successful: true,
                 tool_execution_notifications: notifications,
+                properties: options.policy.map(|policy| InvocationProperties { policy }),
             }],
             column_kind: "unicodeCodePoints",
             results,

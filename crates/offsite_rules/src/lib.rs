@@ -19,11 +19,13 @@ pub mod docs;
 mod options;
 mod rule;
 mod rules;
+mod serve_section;
 mod settings;
 mod suppression;
+mod unknown_keys;
 
 pub use check::{FileReport, Linter};
-pub use options::{AllowOptions, ExemptOptions, Options, RulesOptions};
+pub use options::{AllowOptions, CspOptions, ExemptOptions, FailOn, Options, RulesOptions};
 pub use settings::{AllowEntry, ConfigError, ExemptTarget, Exemption, RuleSettings, Settings};
 
 use offsite_model::RuleInfo;

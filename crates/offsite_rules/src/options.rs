@@ -86,10 +86,10 @@ options! {
         #[example = "consent-functions = [\"myGadget.hasConsent\"]"]
         pub consent_functions: Vec<String>,
         /// The least severity that makes `offsite scan` exit with 1
-        /// (`info`, `warning` or `error`); the command line's `--fail-on`
-        /// wins over it. Default: the command line's default.
+        /// (`info`, `warning` or `error`), or `never`; the command line's
+        /// `--fail-on` wins over it. Default: the command line's default.
         #[example = "fail-on = \"error\""]
-        pub fail_on: Option<Severity>,
+        pub fail_on: Option<FailOn>,
         /// Which rules run and how severe their findings are; see `[rules]`.
         #[example = "[rules]"]
         pub rules: RulesOptions,
@@ -100,10 +100,10 @@ options! {
         #[example = "[[exempt]]"]
         pub exempt: Vec<Spanned<ExemptOptions>>,
         /// Defaults for `offsite csp generate` and `evaluate` (report
-        /// endpoints, header budget, the page origin); read by those
-        /// commands, see `docs/csp.md`.
+        /// endpoints, header budget, the page origin); see `[csp]` and
+        /// `docs/csp.md`.
         #[example = "[csp]\nreport-uri = \"https://csp.example.org/csp-report\"\nbudget = 8192"]
-        pub csp: Option<toml::Table>,
+        pub csp: CspOptions,
         /// Settings of the report collector `offsite serve` (listen
         /// address, store, read token, inventory, limits, alerts); read by
         /// that command, see `docs/collector.md`.
@@ -182,10 +182,85 @@ options! {
     }
 }
 
+options! {
+    /// Defaults of `offsite csp generate`, `evaluate` and `diff`; the
+    /// command line's options win over them.
+    #[section = "csp"]
+    pub struct CspOptions {
+        /// The origin of the wiki's pages: `'self'` and the scheme of
+        /// protocol-relative loads. Default: `server`, else
+        /// `https://example.org`.
+        #[example = "origin = \"https://wiki.example.org\""]
+        pub origin: Option<String>,
+        /// The wiki's `$wgServer`, for the header MediaWiki builds. Default:
+        /// the origin.
+        #[example = "server = \"https://wiki.example.org\""]
+        pub server: Option<String>,
+        /// The wiki's `$wgScriptPath` (`/w` on Wikimedia). Default: empty.
+        #[example = "script-path = \"/w\""]
+        pub script_path: Option<String>,
+        /// Where browsers POST violation reports (`report-uri`).
+        #[example = "report-uri = \"https://csp.example.org/csp-report\""]
+        pub report_uri: Option<String>,
+        /// A Reporting API endpoint (https) for `report-to`.
+        #[example = "report-to = \"https://csp.example.org/reports\""]
+        pub report_to: Option<String>,
+        /// Warn (and exit 1) when the header lines take more bytes.
+        #[example = "budget = 8192"]
+        pub budget: Option<usize>,
+        /// More domains that run MediaWiki (for the JSONP check of
+        /// `evaluate`).
+        #[example = "wiki-domains = [\"wiki.example.org\"]"]
+        pub wiki_domains: Vec<String>,
+    }
+}
+
+/// When `offsite scan` exits 1: the same words as the command line's
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Info,
+    Warning,
+    Error,
+    /// Exit 0 whatever is found (an input that could not be read still
+    /// exits 2).
+    Never,
+}
+
+impl FailOn {
+    /// The least severity that fails the run; `None` for `never`.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            Self::Info => Some(Severity::Info),
+            Self::Warning => Some(Severity::Warning),
+            Self::Error => Some(Severity::Error),
+            Self::Never => None,
+        }
+    }
+}
+
 /// Every section, in the order of the configuration reference.
-pub(crate) const SECTIONS: [Section; 4] = [
+pub(crate) const SECTIONS: [Section; 5] = [
     Options::SECTION,
     RulesOptions::SECTION,
     AllowOptions::SECTION,
     ExemptOptions::SECTION,
+    CspOptions::SECTION,
 ];
+
+/// What the user wrote in `[csp]` becomes the settings the CSP code runs on
+/// (Options → Settings, as for every section).
+impl From<&CspOptions> for offsite_csp::CspConfig {
+    fn from(o: &CspOptions) -> Self {
+        Self {
+            origin: o.origin.clone(),
+            server: o.server.clone(),
+            script_path: o.script_path.clone(),
+            report_uri: o.report_uri.clone(),
+            report_to: o.report_to.clone(),
+            budget: o.budget,
+            wiki_domains: o.wiki_domains.clone(),
+        }
+    }
+}

@@ -13,7 +13,7 @@ use offsite_classify::{HostSource, Profile, TierConfig};
 use offsite_model::{Severity, Sink};
 use toml::Spanned;
 
-use crate::options::{AllowOptions, ExemptOptions, Options, RulesOptions};
+use crate::options::{AllowOptions, CspOptions, ExemptOptions, FailOn, Options, RulesOptions};
 use crate::rules;
 
 /// The resolved policy. Built from `offsite.toml` by [`Settings::from_toml`];
@@ -23,16 +23,14 @@ pub struct Settings {
     pub tiers: TierConfig,
     pub detect: offsite_detect::Options,
     /// The policy's default for the command line's `--fail-on`.
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<FailOn>,
     pub rules: RuleSettings,
     pub allow: Vec<AllowEntry>,
     pub exempt: Vec<Exemption>,
     /// The folder of `offsite.toml`: exemption path globs are relative to it.
     pub root: Option<PathBuf>,
-    /// The `[csp]` table, checked by `offsite csp`.
-    pub csp: Option<toml::Table>,
-    /// The `[serve]` table, checked by `offsite serve`.
-    pub serve: Option<toml::Table>,
+    /// The `[csp]` table: the defaults of `offsite csp`.
+    pub csp: CspOptions,
 }
 
 impl Default for Settings {
@@ -48,8 +46,7 @@ impl Default for Settings {
             allow: Vec::new(),
             exempt: Vec::new(),
             root: None,
-            csp: None,
-            serve: None,
+            csp: CspOptions::default(),
         }
     }
 }
@@ -120,6 +117,20 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     Classify(#[from] offsite_classify::ClassifyError),
+    /// Several problems, all reported at once, one per line.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<ConfigError>),
+}
+
+impl ConfigError {
+    /// One error as itself, several as [`ConfigError::Many`].
+    fn all(mut errors: Vec<ConfigError>) -> Self {
+        if errors.len() == 1 {
+            errors.remove(0)
+        } else {
+            Self::Many(errors)
+        }
+    }
 }
 
 impl Settings {
@@ -127,6 +138,12 @@ impl Settings {
     /// messages, and its folder is the root for exemption paths.
     pub fn from_toml(text: &str, path: &str) -> Result<Self, ConfigError> {
         let cx = Cx { text, path };
+        let unknown = crate::unknown_keys::unknown_keys(text);
+        if !unknown.is_empty() {
+            return Err(ConfigError::all(
+                unknown.into_iter().map(|u| cx.unknown(u)).collect(),
+            ));
+        }
         let options: Options = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             let key = cx.key_at(&span);
@@ -142,7 +159,8 @@ impl Settings {
             allow,
             exempt,
             csp,
-            serve,
+            // Read by `serve_section`, typed as the collector's config.
+            serve: _,
         } = options;
         let tiers = TierConfig {
             profile: Profile::parse(profile.as_deref().unwrap_or_default()).map_err(|e| {
@@ -163,24 +181,34 @@ impl Settings {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf);
+        // Every problem at once: a user fixing the file sees them all.
+        let mut errors = Vec::new();
+        let rules = cx
+            .rules(&rules)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        let allow = allow
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| cx.allow(i, a).map_err(|e| errors.push(e)).ok())
+            .collect();
+        let exempt = exempt
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| cx.exempt(i, e).map_err(|e| errors.push(e)).ok())
+            .collect();
+        if !errors.is_empty() {
+            return Err(ConfigError::all(errors));
+        }
         Ok(Self {
             tiers,
             detect: offsite_detect::Options { consent_functions },
             fail_on,
-            rules: cx.rules(&rules)?,
-            allow: allow
-                .iter()
-                .enumerate()
-                .map(|(i, a)| cx.allow(i, a))
-                .collect::<Result<_, _>>()?,
-            exempt: exempt
-                .iter()
-                .enumerate()
-                .map(|(i, e)| cx.exempt(i, e))
-                .collect::<Result<_, _>>()?,
+            rules,
+            allow,
+            exempt,
             root,
             csp,
-            serve,
         })
     }
 
@@ -195,13 +223,13 @@ impl Settings {
 }
 
 /// The file being resolved, for error messages.
-struct Cx<'a> {
-    text: &'a str,
-    path: &'a str,
+pub(crate) struct Cx<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) path: &'a str,
 }
 
 impl Cx<'_> {
-    fn error(
+    pub(crate) fn error(
         &self,
         span: Range<usize>,
         key: Option<String>,
@@ -223,7 +251,7 @@ impl Cx<'_> {
 
     /// The key on the line of `span` (`host` in `host = "x"`), for messages
     /// from the TOML parser that only give a place.
-    fn key_at(&self, span: &Range<usize>) -> Option<String> {
+    pub(crate) fn key_at(&self, span: &Range<usize>) -> Option<String> {
         let start = span.start.min(self.text.len());
         let line_start = self.text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
         let line = self.text[line_start..].lines().next()?;

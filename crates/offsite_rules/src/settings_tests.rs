@@ -15,7 +15,7 @@ fn the_documented_example_parses() {
     assert_eq!(s.tiers.profile, offsite_classify::Profile::Wikimedia);
     assert_eq!(s.tiers.first_party, ["wiki.example.org"]);
     assert_eq!(s.detect.consent_functions, ["myGadget.hasConsent"]);
-    assert_eq!(s.fail_on, Some(Severity::Warning));
+    assert_eq!(s.fail_on, Some(crate::options::FailOn::Warning));
     assert!(!s.rules.is_enabled("OS204"));
     assert!(s.rules.is_enabled("OS101"));
     assert_eq!(s.rules.severity.get("OS104"), Some(&Severity::Info));
@@ -68,12 +68,12 @@ fn select_accepts_all_codes_prefixes_and_names() {
 fn unknown_key_names_file_line_and_key() {
     let e = error("profile = \"wikimedia\"\ncolour = \"red\"\n");
     assert!(
-        e.starts_with("conf/offsite.toml:2:1: `colour`: unknown field `colour`"),
+        e.starts_with("conf/offsite.toml:2:1: `colour`: unknown key; expected one of: profile,"),
         "{e}"
     );
     let e = error("[[allow]]\nhost = \"a.example\"\nreason = \"x\"\nsink = [\"font\"]\n");
     assert!(
-        e.starts_with("conf/offsite.toml:4:1: `sink`: unknown field `sink`"),
+        e == "conf/offsite.toml:4:1: `allow[0].sink`: unknown key; did you mean `sinks`?",
         "{e}"
     );
 }
@@ -182,4 +182,78 @@ fn error_messages() {
     ];
     let rendered: Vec<String> = cases.iter().map(|c| error(c)).collect();
     insta::assert_snapshot!(rendered.join("\n"));
+}
+
+#[test]
+fn every_error_of_a_file_comes_at_once() {
+    let unknown = error("colour = 1\nprofle = \"none\"\n[rules]\nselct = []\n");
+    assert_eq!(unknown.lines().count(), 3, "{unknown}");
+    assert!(
+        unknown.contains(":2:1: `profle`: unknown key; did you mean `profile`?"),
+        "{unknown}"
+    );
+    assert!(
+        unknown.contains("`rules.selct`: unknown key; did you mean `select`?"),
+        "{unknown}"
+    );
+    let invalid = error(
+        "[rules]\nignore = [\"nope\"]\n[[allow]]\nreason = \"x\"\n[[exempt]]\npage = \"X\"\nreason = \" \"\n",
+    );
+    assert_eq!(invalid.lines().count(), 3, "{invalid}");
+    assert!(invalid.contains("`rules.ignore`"), "{invalid}");
+    assert!(invalid.contains("`allow[0]`: missing `host`"), "{invalid}");
+    assert!(
+        invalid.contains("`exempt[0]`: missing `reason`"),
+        "{invalid}"
+    );
+}
+
+#[test]
+fn fail_on_never_is_accepted_in_the_file_as_on_the_command_line() {
+    let s = Settings::from_toml("fail-on = \"never\"\n", "offsite.toml").expect("never");
+    assert_eq!(s.fail_on, Some(crate::options::FailOn::Never));
+    assert_eq!(s.fail_on.and_then(crate::options::FailOn::threshold), None);
+}
+
+#[test]
+fn the_csp_table_is_typed_when_the_file_is_read() {
+    let s = Settings::from_toml(
+        "[csp]\nreport-uri = \"https://csp.example.org/r\"\nbudget = 4096\n",
+        "offsite.toml",
+    )
+    .expect("csp");
+    assert_eq!(
+        s.csp.report_uri.as_deref(),
+        Some("https://csp.example.org/r")
+    );
+    assert_eq!(s.csp.budget, Some(4096));
+    let e = error("[csp]\nbudgett = 1\n");
+    assert!(e.contains("budgett"), "{e}");
+}
+
+#[test]
+fn the_serve_table_is_read_as_the_callers_type_with_located_errors() {
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    struct Serve {
+        listen: String,
+    }
+    let text = "profile = \"none\"\n[serve]\nlisten = \"127.0.0.1:1\"\n";
+    let serve: Option<Serve> = Settings::serve_section(text, "offsite.toml").expect("serve");
+    assert_eq!(
+        serve,
+        Some(Serve {
+            listen: "127.0.0.1:1".to_owned()
+        })
+    );
+    let none: Option<Serve> =
+        Settings::serve_section("profile = \"none\"\n", "offsite.toml").expect("none");
+    assert_eq!(none, None);
+    let e = Settings::serve_section::<Serve>("[serve]\nlistne = \"x\"\n", "conf/offsite.toml")
+        .expect_err("typo")
+        .to_string();
+    assert!(
+        e.starts_with("conf/offsite.toml:2:1: `serve.listne`: unknown field `listne`"),
+        "{e}"
+    );
 }

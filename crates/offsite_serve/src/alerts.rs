@@ -129,12 +129,11 @@ pub(crate) struct Alerter {
 
 impl Alerter {
     pub(crate) fn client(cfg: &AlertsConfig) -> Result<reqwest::Client, reqwest::Error> {
-        // Err means another provider is already installed, which serves as well.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        reqwest::Client::builder()
-            .user_agent(concat!("offsite-collector/", env!("CARGO_PKG_VERSION")))
-            .timeout(Duration::from_secs(cfg.timeout_secs.max(1)))
-            .build()
+        offsite_api::http::client_builder(
+            concat!("offsite-collector/", env!("CARGO_PKG_VERSION")),
+            Duration::from_secs(cfg.timeout_secs.max(1)),
+        )
+        .build()
     }
 
     async fn send(&self, payload: &Payload<'_>) {

@@ -7,7 +7,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use offsite_collect::attribute::{AttributionIndex, GadgetPages};
-use offsite_model::ReportedLoad;
 use offsite_store::Store;
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -16,13 +15,6 @@ use crate::alerts::GroupAlert;
 use crate::metrics::Metrics;
 use crate::writer::NewGroup;
 use crate::{ServeError, log};
-
-/// The part of the scan JSON contract attribution reads (`version`,
-/// `tool`, `diagnostics` and `summary` are ignored).
-#[derive(Debug, Deserialize)]
-struct Inventory {
-    loads: Vec<ReportedLoad>,
-}
 
 /// The part of `offsite inventory --format json` gadget names come from.
 #[derive(Debug, Deserialize)]
@@ -57,7 +49,11 @@ pub(crate) fn load_inventory(
     scan: &Path,
     gadgets: Option<&Path>,
 ) -> Result<AttributionIndex, ServeError> {
-    let inventory: Inventory = read_json(scan, "offsite scan --format json")?;
+    let loads =
+        offsite_report::saved::read_saved_scan(scan).map_err(|e| ServeError::Inventory {
+            path: scan.to_path_buf(),
+            reason: e.to_string(),
+        })?;
     let gadget_pages: GadgetPages = match gadgets {
         Some(path) => {
             let table: GadgetTable = read_json(path, "offsite inventory --format json")?;
@@ -69,10 +65,7 @@ pub(crate) fn load_inventory(
         }
         None => GadgetPages::default(),
     };
-    Ok(AttributionIndex::from_loads(
-        &inventory.loads,
-        &gadget_pages,
-    ))
+    Ok(AttributionIndex::from_loads(&loads, &gadget_pages))
 }
 
 pub(crate) struct Attributor {

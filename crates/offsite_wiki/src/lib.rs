@@ -13,6 +13,8 @@
 //! - [`exposure`]: who runs each page (every reader, logged-in users, N users,
 //!   nobody), handed to each load of a report ([`expose_loads`]), and a
 //!   [`RankKey`] to sort findings by exposure × sink × consent.
+//! - [`page_kind`]: how a page is treated (code, gadget definitions,
+//!   nothing) from its namespace, title and content model.
 //! - [`provenance`]: from a page's revision history, when each host arrived,
 //!   who added it and whether it is still there.
 //! - [`mod@inventory`]: the table of every non-first-party load per page and
@@ -27,6 +29,7 @@ pub mod definition;
 pub mod exposure;
 pub mod graph;
 pub mod inventory;
+pub mod page_kind;
 pub mod provenance;
 pub mod title;
 
@@ -45,6 +48,7 @@ pub use inventory::{
     HostRollup, Inventory, InventoryRow, PageExposures, exposure_label, inventory, inventory_host,
     inventory_hosts,
 };
+pub use page_kind::{PageKind, page_kind};
 pub use provenance::{HostProvenance, ProvenanceTracker, RevisionMeta};
 pub use title::{Namespace, Namespaces, Title, normalize_title};
 

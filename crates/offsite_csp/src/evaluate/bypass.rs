@@ -76,24 +76,8 @@ pub(crate) fn first_listed<'a>(
 }
 
 /// Wikimedia's MediaWiki project domains: their subdomains are wikis with
-/// `api.php` and `action=raw` (source: the production CSP list and TLS
-/// certificate in operations/puppet, see `shared/reference/wikimedia.md`).
-/// `wikimediafoundation.org` (a `WordPress` site), `wmfusercontent.org` and `w.wiki`
-/// are not wikis.
-pub(crate) const WIKIMEDIA_WIKI_DOMAINS: &[&str] = &[
-    "wikipedia.org",
-    "wikimedia.org",
-    "wiktionary.org",
-    "wikibooks.org",
-    "wikinews.org",
-    "wikiquote.org",
-    "wikisource.org",
-    "wikiversity.org",
-    "wikivoyage.org",
-    "wikidata.org",
-    "wikifunctions.org",
-    "mediawiki.org",
-];
+/// `api.php` and `action=raw` (the one table in `offsite_model::wikimedia`).
+pub(crate) const WIKIMEDIA_WIKI_DOMAINS: &[&str] = offsite_model::wikimedia::WIKI_DOMAINS;
 
 /// Hosts under Wikimedia's project domains that are not wikis.
 const NOT_WIKIS: &[&str] = &[

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use offsite_dump::{DumpError, DumpOptions, DumpPage, SiteInfo as DumpSiteInfo};
 use offsite_model::{Diagnostic, DiagnosticKind, Report, Source};
 use offsite_rules::Linter;
@@ -10,8 +9,10 @@ use offsite_wiki::{Namespace, Namespaces, RevisionMeta};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
-use super::{Item, PageResult, PageText, WikiScan, analyse, collect, host_of, wiki_id};
-use crate::cli::Bzip2Decoder;
+use crate::error::ScanError;
+use crate::page::{Item, PageResult, PageText, analyse, collect, host_of, wiki_id};
+use crate::request::{Bzip2Decoder, ProgressFn};
+use crate::result::ScanResult;
 
 pub fn read_dump(
     path: &Path,
@@ -19,14 +20,14 @@ pub fn read_dump(
     decoder: Bzip2Decoder,
     linter: &Linter,
     pool: &ThreadPool,
-) -> Result<WikiScan> {
+    progress: ProgressFn<'_>,
+) -> Result<ScanResult, ScanError> {
     let external_bzip2 = match decoder {
         Bzip2Decoder::Builtin => None,
         Bzip2Decoder::Auto => offsite_dump::find_program("lbzip2"),
-        Bzip2Decoder::Lbzip2 => Some(
-            offsite_dump::find_program("lbzip2")
-                .context("--bzip2-decoder lbzip2: lbzip2 is not on PATH")?,
-        ),
+        Bzip2Decoder::Lbzip2 => {
+            Some(offsite_dump::find_program("lbzip2").ok_or(ScanError::NoLbzip2)?)
+        }
     };
     let options = DumpOptions {
         threads: pool.current_num_threads().max(1),
@@ -47,10 +48,10 @@ pub fn read_dump(
     let results: Vec<PageResult> = pool.install(|| {
         (&mut dump)
             .par_bridge()
-            .map(|item| analyse(linter, dump_item(item, &wiki_name, &dump_name)))
+            .map(|item| analyse(linter, dump_item(item, &wiki_name, &dump_name), progress))
             .collect()
     });
-    let mut scan = WikiScan {
+    let mut scan = ScanResult {
         report: Report::default(),
         gadgets: Vec::new(),
         pages: Vec::new(),

@@ -7,22 +7,16 @@
 //! become diagnostics and the pages read before them are kept; only a source
 //! that yields nothing usable at all is an error.
 
-mod api;
-mod dump;
-
-use anyhow::{Result, bail};
-use offsite_api::ClientOptions;
-use offsite_model::{Diagnostic, DiagnosticKind, Language, Report, Source};
+use offsite_model::{Diagnostic, DiagnosticKind, Language, Source};
 use offsite_rules::{FileReport, Linter};
 use offsite_wiki::{
-    GadgetDefinition, HostProvenance, LoadRef, Namespaces, PageLoads, ProvenanceTracker,
-    RevisionMeta, WikiId,
+    GadgetDefinition, HostProvenance, LoadRef, PageLoads, ProvenanceTracker, RevisionMeta, WikiId,
 };
-use rayon::ThreadPool;
 
-pub use api::gadget_usage;
+pub use offsite_wiki::{PageKind, page_kind};
 
-use crate::cli::WikiSourceArgs;
+use crate::request::{Progress, ProgressFn};
+use crate::result::ScanResult;
 
 /// One page's text and where it came from.
 pub struct PageText {
@@ -42,45 +36,6 @@ pub enum Item {
     Skip,
 }
 
-/// How a page is treated, from its namespace, title and content model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageKind {
-    Code(Language),
-    /// `MediaWiki:Gadgets-definition` (wikitext).
-    LegacyDefinitions,
-    /// `MediaWiki:Gadgets/<id>.json`.
-    JsonDefinition,
-    /// Wikitext, JSON data and anything else that runs nothing.
-    Skip,
-}
-
-pub fn page_kind(namespace: Option<i32>, title: &str, model: Option<&str>) -> PageKind {
-    // The namespace's local name varies by wiki; its number does not.
-    let in_mediawiki_ns = namespace.map_or_else(|| title.starts_with("MediaWiki:"), |n| n == 8);
-    let rest = title.split_once(':').map_or(title, |(_, rest)| rest);
-    if in_mediawiki_ns && rest == "Gadgets-definition" {
-        return PageKind::LegacyDefinitions;
-    }
-    #[expect(
-        clippy::case_sensitive_file_extension_comparisons,
-        reason = "MediaWiki titles are case-sensitive after the first letter: `Gadgets/X.JSON` is no definition"
-    )]
-    let json_title = rest.starts_with("Gadgets/") && rest.ends_with(".json");
-    if model == Some("GadgetDefinition") || (in_mediawiki_ns && json_title) {
-        return PageKind::JsonDefinition;
-    }
-    match model {
-        Some("javascript") => PageKind::Code(Language::JavaScript),
-        Some("css" | "sanitized-css") => PageKind::Code(Language::Css),
-        Some(_) => PageKind::Skip,
-        // Older dumps and plain files say nothing: the title's extension decides.
-        None => match Language::from_name(title) {
-            Some(l @ (Language::JavaScript | Language::Css)) => PageKind::Code(l),
-            _ => PageKind::Skip,
-        },
-    }
-}
-
 /// The result of analysing one page.
 #[derive(Default)]
 pub struct PageResult {
@@ -94,7 +49,29 @@ pub struct PageResult {
     pub provenance: Vec<HostProvenance>,
 }
 
-pub fn analyse(linter: &Linter, item: Item) -> PageResult {
+/// Analyses one page; a panic in its analysis becomes a diagnostic naming
+/// the page (see [`crate::confine`]).
+pub fn analyse(linter: &Linter, item: Item, progress: ProgressFn<'_>) -> PageResult {
+    let source = match &item {
+        Item::Page(page) => page.source.clone(),
+        Item::Problem(_) | Item::Skip => return analyse_page(linter, item),
+    };
+    let result = crate::confine::confine(
+        &source,
+        || analyse_page(linter, item),
+        |d| PageResult {
+            file: FileReport {
+                diagnostics: vec![d],
+                ..FileReport::default()
+            },
+            ..PageResult::default()
+        },
+    );
+    progress(Progress::Analysed);
+    result
+}
+
+fn analyse_page(linter: &Linter, item: Item) -> PageResult {
     let page = match item {
         Item::Problem(d) => {
             return PageResult {
@@ -211,44 +188,7 @@ fn provenance(
     tracker.finish_page()
 }
 
-/// Everything read from a wiki: the report plus what the graph needs.
-pub struct WikiScan {
-    pub report: Report,
-    pub gadgets: Vec<GadgetDefinition>,
-    pub pages: Vec<PageLoads>,
-    /// Per (page, host): the revision that introduced it (history dumps).
-    pub provenance: Vec<HostProvenance>,
-    pub wiki: WikiId,
-    pub namespaces: Namespaces,
-    /// The live wiki's client, for gadget usage figures.
-    pub api: Option<ApiOptionsUsed>,
-    /// What was read, for `--verbose`.
-    pub notes: Vec<String>,
-}
-
-/// The options a crawl used, to ask the same wiki more questions.
-pub struct ApiOptionsUsed {
-    pub options: ClientOptions,
-}
-
-/// Reads the dump or crawls the wiki named in `args` and analyses every page.
-pub fn read(args: &WikiSourceArgs, linter: &Linter, pool: &ThreadPool) -> Result<WikiScan> {
-    if let Some(path) = &args.dump {
-        dump::read_dump(
-            path,
-            args.dump_index.as_deref(),
-            args.bzip2_decoder,
-            linter,
-            pool,
-        )
-    } else if let Some(url) = &args.wiki {
-        api::read_api(url, args, linter, pool)
-    } else {
-        bail!("no wiki source: give --dump FILE or --wiki API_URL")
-    }
-}
-
-pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut WikiScan) {
+pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut ScanResult) {
     for r in results {
         scan.report.files_scanned += usize::from(r.analysed);
         scan.report.loads.extend(r.file.loads);
@@ -276,30 +216,29 @@ pub fn collect(results: impl Iterator<Item = PageResult>, scan: &mut WikiScan) {
 
 /// The host of a URL (`http://127.0.0.1:8091/index.php/Main_Page`,
 /// `//en.wikipedia.org`), lower-case, port kept for the graph to drop.
+/// Parsed by the WHATWG URL parser; what it rejects is kept as written
+/// (lower-cased) rather than guessed at.
 pub fn host_of(url: &str) -> String {
-    let rest = url.split_once("//").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    host.to_ascii_lowercase()
+    // `$wgServer` may be protocol-relative; any scheme gives the same host.
+    let absolute = match url.strip_prefix("//") {
+        Some(rest) => format!("https://{rest}"),
+        None => url.to_owned(),
+    };
+    match url::Url::parse(&absolute) {
+        Ok(parsed) => match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => url.to_ascii_lowercase(),
+        },
+        Err(_) => url.to_ascii_lowercase(),
+    }
 }
 
 pub(crate) fn wiki_id(host: &str, dbname: &str) -> WikiId {
-    let wikimedia = [
-        "wikipedia.org",
-        "wikimedia.org",
-        "wiktionary.org",
-        "wikibooks.org",
-        "wikinews.org",
-        "wikiquote.org",
-        "wikisource.org",
-        "wikiversity.org",
-        "wikivoyage.org",
-        "wikidata.org",
-        "mediawiki.org",
-        "wikifunctions.org",
-    ];
     let bare = host.split(':').next().unwrap_or(host);
-    if !dbname.is_empty() && wikimedia.iter().any(|d| bare.ends_with(d)) {
+    if !dbname.is_empty()
+        && offsite_model::wikimedia::is_under(bare, offsite_model::wikimedia::WIKI_DOMAINS)
+    {
         return WikiId::wikimedia(host, dbname);
     }
     let mut id = WikiId::new(host);
@@ -310,30 +249,6 @@ pub(crate) fn wiki_id(host: &str, dbname: &str) -> WikiId {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kinds_follow_the_content_model_then_the_title() {
-        let k = |ns, t, m| page_kind(ns, t, m);
-        assert_eq!(
-            k(Some(8), "MediaWiki:Gadgets-definition", Some("wikitext")),
-            PageKind::LegacyDefinitions
-        );
-        assert_eq!(
-            k(Some(8), "MediaWiki:Gadgets/Foo.json", Some("json")),
-            PageKind::JsonDefinition
-        );
-        assert_eq!(k(Some(2), "User:A/x.json", Some("json")), PageKind::Skip);
-        assert_eq!(
-            k(Some(2), "User:A/x.js", Some("javascript")),
-            PageKind::Code(Language::JavaScript)
-        );
-        assert_eq!(
-            k(Some(10), "Template:X/styles.css", Some("sanitized-css")),
-            PageKind::Code(Language::Css)
-        );
-        assert_eq!(k(Some(0), "Main Page", Some("wikitext")), PageKind::Skip);
-        assert_eq!(k(None, "User:A/x.css", None), PageKind::Code(Language::Css));
-    }
 
     #[test]
     fn hosts_come_out_of_server_and_base_urls() {

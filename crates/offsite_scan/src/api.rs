@@ -3,7 +3,6 @@
 use std::ops::ControlFlow;
 use std::sync::mpsc;
 
-use anyhow::{Context, Result, bail};
 use offsite_api::{ApiClient, ClientOptions, WikiPage};
 use offsite_model::{Diagnostic, DiagnosticKind, Report, Source};
 use offsite_rules::Linter;
@@ -11,10 +10,10 @@ use offsite_wiki::{Namespace, Namespaces};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
-use super::{
-    ApiOptionsUsed, Item, PageResult, PageText, WikiScan, analyse, collect, host_of, wiki_id,
-};
-use crate::cli::WikiSourceArgs;
+use crate::error::ScanError;
+use crate::page::{Item, PageResult, PageText, analyse, collect, host_of, wiki_id};
+use crate::request::{ProgressFn, WikiSource};
+use crate::result::{ApiOptionsUsed, ScanResult};
 
 /// Environment variable that stands in for `--contact`.
 pub const CONTACT_ENV: &str = "OFFSITE_CONTACT";
@@ -40,18 +39,15 @@ fn api_namespaces(site: &offsite_api::SiteInfo) -> Namespaces {
 }
 
 /// `--contact`, else `OFFSITE_CONTACT`.
-pub fn contact(args: &WikiSourceArgs) -> Result<String> {
+pub fn contact(args: &WikiSource) -> Result<String, ScanError> {
     let from_env = std::env::var(CONTACT_ENV).ok();
     match args.contact.clone().or(from_env) {
         Some(c) if !c.trim().is_empty() => Ok(c),
-        _ => bail!(
-            "--wiki needs --contact EMAIL_OR_URL (or the {CONTACT_ENV} environment variable): \
-             wikis ask crawlers for a User-Agent that says how to reach whoever runs them"
-        ),
+        _ => Err(ScanError::NoContact { env: CONTACT_ENV }),
     }
 }
 
-pub fn client_options(url: &str, args: &WikiSourceArgs) -> Result<ClientOptions> {
+pub fn client_options(url: &str, args: &WikiSource) -> Result<ClientOptions, ScanError> {
     let mut options = ClientOptions::new(url, contact(args)?);
     if !args.namespaces.is_empty() {
         options.namespaces.clone_from(&args.namespaces);
@@ -59,25 +55,33 @@ pub fn client_options(url: &str, args: &WikiSourceArgs) -> Result<ClientOptions>
     Ok(options)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+fn runtime() -> Result<tokio::runtime::Runtime, ScanError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .context("cannot start the HTTP runtime")
+        .map_err(ScanError::Runtime)
 }
 
 pub fn read_api(
     url: &str,
-    args: &WikiSourceArgs,
+    args: &WikiSource,
     linter: &Linter,
     pool: &ThreadPool,
-) -> Result<WikiScan> {
+    progress: ProgressFn<'_>,
+) -> Result<ScanResult, ScanError> {
     let options = client_options(url, args)?;
-    let client = ApiClient::new(options.clone()).with_context(|| format!("--wiki {url}"))?;
+    let api_error = |what: &'static str| {
+        move |cause| ScanError::Api {
+            url: url.to_owned(),
+            what,
+            cause,
+        }
+    };
+    let client = ApiClient::new(options.clone()).map_err(api_error("invalid --wiki"))?;
     let rt = runtime()?;
     let site = rt
         .block_on(client.site_info())
-        .with_context(|| format!("{url}: cannot read the site info"))?;
+        .map_err(api_error("cannot read the site info"))?;
     let wiki_name = if site.wiki_id.is_empty() {
         site.server.clone()
     } else {
@@ -103,17 +107,21 @@ pub fn read_api(
         let results: Vec<PageResult> = pool.install(|| {
             rx.into_iter()
                 .par_bridge()
-                .map(|i| analyse(linter, i))
+                .map(|i| analyse(linter, i, progress))
                 .collect()
         });
         (results, producer.join())
     });
     let summary = match crawl {
         Ok(Ok(summary)) => summary,
-        Ok(Err(e)) => return Err(e).with_context(|| format!("{url}: the crawl could not start")),
-        Err(_) => bail!("{url}: the crawl thread panicked"),
+        Ok(Err(e)) => return Err(api_error("the crawl could not start")(e)),
+        Err(_) => {
+            return Err(ScanError::CrawlPanicked {
+                url: url.to_owned(),
+            });
+        }
     };
-    let mut scan = WikiScan {
+    let mut scan = ScanResult {
         report: Report::default(),
         gadgets: Vec::new(),
         pages: Vec::new(),
@@ -167,7 +175,7 @@ pub fn read_api(
     }
     if let Some(e) = summary.error {
         if delivered == 0 && summary.delivered_total == 0 {
-            return Err(e).with_context(|| format!("{url}: nothing could be read"));
+            return Err(api_error("nothing could be read")(e));
         }
         let resume = if checkpoint.is_some() {
             "run again with the same --checkpoint to resume"
@@ -213,10 +221,15 @@ fn api_page(page: WikiPage, wiki: &str) -> PageText {
 
 /// Gadget usage figures of a live wiki, for exposure. Failures mean "unknown":
 /// the graph still draws, non-default gadgets just count 0 users.
-pub fn gadget_usage(options: &ClientOptions) -> Result<Vec<offsite_wiki::GadgetUsage>> {
-    let client = ApiClient::new(options.clone())?;
+pub fn gadget_usage(options: &ClientOptions) -> Result<Vec<offsite_wiki::GadgetUsage>, ScanError> {
+    let api_error = |cause| ScanError::Api {
+        url: options.api_url.clone(),
+        what: "cannot read the gadget usage",
+        cause,
+    };
+    let client = ApiClient::new(options.clone()).map_err(api_error)?;
     let rt = runtime()?;
-    let list = rt.block_on(client.gadget_usage())?;
+    let list = rt.block_on(client.gadget_usage()).map_err(api_error)?;
     Ok(list
         .entries
         .into_iter()
