@@ -611,34 +611,20 @@ pub struct RuleArgs {
 }
 
 pub fn list_rules(args: &RulesArgs) -> Result<ExitCode> {
-    let rules = offsite_rules::catalogue();
     let mut out = io::stdout().lock();
     match args.format {
         RulesFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &rules)?;
+            serde_json::to_writer_pretty(&mut out, &offsite_rules::catalogue())?;
             writeln!(out)?;
         }
-        RulesFormat::Text => {
-            let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
-            for rule in &rules {
-                writeln!(
-                    out,
-                    "{}  {:width$}  {:7}  {}",
-                    rule.code, rule.name, rule.default_severity, rule.summary
-                )?;
-            }
-        }
+        RulesFormat::Text => write!(out, "{}", offsite_rules::catalogue_table())?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn show_rule(args: &RuleArgs) -> Result<ExitCode> {
-    let wanted = args.rule.trim();
-    let rule = offsite_rules::catalogue()
-        .into_iter()
-        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted))
-        .with_context(|| format!("no rule `{wanted}` (see `offsite rules`)"))?;
-    let mut out = io::stdout().lock();
-    writeln!(out, "{}", rule.docs.trim_end())?;
+    let rule = offsite_rules::find_rule(&args.rule)
+        .with_context(|| format!("no rule `{}` (see `offsite rules`)", args.rule.trim()))?;
+    writeln!(io::stdout().lock(), "{}", rule.docs.trim_end())?;
     Ok(ExitCode::SUCCESS)
 }

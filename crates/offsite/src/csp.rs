@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -56,7 +56,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
     // code runs on.
     let csp = CspConfig::from(&settings.csp);
     let (loads, gadgets) = if let Some(scan) = &args.scan {
-        let loads = read_saved_scan(scan)?;
+        let loads = offsite_report::saved::read_saved_scan(scan)?;
         let gadgets = gadgets_from_titles(loads.iter().filter_map(|l| l.source.title.as_deref()));
         (loads, gadgets)
     } else if args.wiki.is_set() || !args.paths.is_empty() {
@@ -83,11 +83,6 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
         settings,
         csp,
     })
-}
-
-/// The `loads` of an `offsite scan --format json` output.
-fn read_saved_scan(path: &Path) -> Result<Vec<ReportedLoad>> {
-    Ok(offsite_report::saved::read_saved_scan(path)?)
 }
 
 fn write_output(output: Option<&PathBuf>, text: &str) -> Result<()> {
@@ -258,37 +253,18 @@ fn fetch_headers(url: &str) -> Result<String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async {
-        let client = offsite_api::http::client_builder(
-            concat!("offsite/", env!("CARGO_PKG_VERSION"), " (csp evaluate)"),
-            std::time::Duration::from_secs(30),
-        )
-        .build()?;
-        let response = client
-            .get(url)
-            .send()
-            .await
-            .with_context(|| format!("GET {url}"))?;
-        let mut out = String::new();
-        for name in [
-            "content-security-policy",
-            "content-security-policy-report-only",
-        ] {
-            for value in response.headers().get_all(name) {
-                let value = value
-                    .to_str()
-                    .with_context(|| format!("GET {url}: {name} is not ASCII"))?;
-                let _ = writeln!(out, "{name}: {value}");
-            }
-        }
-        if out.is_empty() {
-            bail!(
-                "GET {url} ({}): the response has no Content-Security-Policy header",
-                response.status()
-            );
-        }
-        Ok(out)
-    })
+    let client = offsite_api::http::client_builder(
+        concat!("offsite/", env!("CARGO_PKG_VERSION"), " (csp evaluate)"),
+        std::time::Duration::from_secs(30),
+    )
+    .build()?;
+    let out = runtime
+        .block_on(offsite_api::http::csp_header_lines(&client, url))
+        .with_context(|| format!("GET {url}"))?;
+    if out.is_empty() {
+        bail!("GET {url}: the response has no Content-Security-Policy header");
+    }
+    Ok(out)
 }
 
 fn run_diff(args: &CspDiffArgs) -> Result<ExitCode> {

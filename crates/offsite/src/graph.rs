@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use offsite_wiki::{Exposure, ImportGraph, Node, WikiId};
+use offsite_wiki::ImportGraph;
 
 use offsite_rules::Settings;
 use offsite_scan::config::{Policy, load_policy};
@@ -152,7 +152,7 @@ fn write_chains(
         writeln!(out, "no entry point reaches {title}")?;
     }
     for chain in &chains {
-        let labels: Vec<String> = chain.iter().map(|n| label(&graph.wiki, n)).collect();
+        let labels: Vec<String> = chain.iter().map(|n| n.label_on(&graph.wiki.host)).collect();
         writeln!(out, "{}", labels.join(" → "))?;
     }
     if let Some(e) = exposures.of(graph, &target) {
@@ -164,7 +164,11 @@ fn write_chains(
         } else {
             ""
         };
-        writeln!(out, "exposure: {} ({depth}{url})", describe(&e.exposure))?;
+        writeln!(
+            out,
+            "exposure: {} ({depth}{url})",
+            offsite_wiki::exposure_label(&e.exposure)
+        )?;
         if !e.users.is_empty() {
             writeln!(
                 out,
@@ -174,30 +178,4 @@ fn write_chains(
         }
     }
     Ok(())
-}
-
-/// Pages of the graph's own wiki by title alone; the rest as the graph names them.
-fn label(wiki: &WikiId, node: &Node) -> String {
-    match node {
-        Node::Page { wiki: host, title } if *host == wiki.host => title.clone(),
-        other => other.label(),
-    }
-}
-
-fn describe(exposure: &Exposure) -> String {
-    match exposure {
-        Exposure::Nobody => "nobody".to_owned(),
-        users @ Exposure::Users { .. } => offsite_wiki::exposure_label(users),
-        Exposure::EveryReader => "every reader".to_owned(),
-        Exposure::LoggedIn { rights, groups } => {
-            let mut parts = Vec::new();
-            if !groups.is_empty() {
-                parts.push(format!("groups {}", groups.join(", ")));
-            }
-            if !rights.is_empty() {
-                parts.push(format!("rights {}", rights.join(", ")));
-            }
-            format!("logged-in users with {}", parts.join("; "))
-        }
-    }
 }

@@ -39,7 +39,7 @@ pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
         &scan.provenance,
     );
     let text = match args.format {
-        InventoryFormat::Json => json_with_provenance(&inventory, &scan.provenance)? + "\n",
+        InventoryFormat::Json => inventory.to_json_with_provenance(&scan.provenance) + "\n",
         InventoryFormat::Csv => inventory.to_csv(),
         InventoryFormat::HostsCsv => inventory.hosts_to_csv(),
         InventoryFormat::Wikitext => inventory.to_wikitext(),
@@ -52,20 +52,4 @@ pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
         out.flush()?;
     }
     Ok(exit_code(&scan, ExitCode::SUCCESS))
-}
-
-/// The inventory's JSON plus `provenance`: every (page, host) a history
-/// dump saw, including hosts that were removed since (with the revision that
-/// removed them), which the rows — current loads only — cannot show.
-fn json_with_provenance(
-    inventory: &offsite_wiki::Inventory,
-    provenance: &[offsite_wiki::HostProvenance],
-) -> Result<String> {
-    let mut value: serde_json::Value = serde_json::from_str(&inventory.to_json())?;
-    if let Some(map) = value.as_object_mut() {
-        let mut provenance = provenance.to_vec();
-        provenance.sort_by(|a, b| (&a.page, &a.host).cmp(&(&b.page, &b.host)));
-        map.insert("provenance".to_owned(), serde_json::to_value(provenance)?);
-    }
-    Ok(serde_json::to_string_pretty(&value)?)
 }

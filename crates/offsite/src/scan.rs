@@ -137,13 +137,7 @@ fn finish(
         );
     }
 
-    let failed = fail_on.is_some_and(|threshold| {
-        report
-            .loads
-            .iter()
-            .flat_map(|l| &l.findings)
-            .any(|f| f.severity >= threshold)
-    });
+    let failed = fail_on.is_some_and(|threshold| report.fails_at(threshold));
     Ok(if !unread.is_empty() {
         // The scan is incomplete: 2 even when findings would give 1.
         ExitCode::from(2)

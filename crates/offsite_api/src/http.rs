@@ -17,6 +17,38 @@ pub fn client_builder(user_agent: &str, timeout: Duration) -> reqwest::ClientBui
         .connect_timeout(timeout.min(Duration::from_secs(30)))
 }
 
+/// The Content-Security-Policy header lines `url` answers with (a GET,
+/// redirects followed), one `name: value` per line, enforced and report-only.
+pub async fn csp_header_lines(
+    client: &reqwest::Client,
+    url: &str,
+) -> Result<String, CspFetchError> {
+    let response = client.get(url).send().await?;
+    let mut out = String::new();
+    for name in [
+        "content-security-policy",
+        "content-security-policy-report-only",
+    ] {
+        for value in response.headers().get_all(name) {
+            let value = value.to_str().map_err(|_| CspFetchError::NotAscii(name))?;
+            out.push_str(name);
+            out.push_str(": ");
+            out.push_str(value);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// Why [`csp_header_lines`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CspFetchError {
+    #[error(transparent)]
+    Http(#[from] reqwest::Error),
+    #[error("{0} is not ASCII")]
+    NotAscii(&'static str),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

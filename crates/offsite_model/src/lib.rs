@@ -464,6 +464,16 @@ pub struct ReportedLoad {
     pub snippet: Option<String>,
 }
 
+impl Report {
+    /// Does some finding reach `threshold` (the `--fail-on` test)?
+    pub fn fails_at(&self, threshold: Severity) -> bool {
+        self.loads
+            .iter()
+            .flat_map(|l| &l.findings)
+            .any(|f| f.severity >= threshold)
+    }
+}
+
 impl ReportedLoad {
     /// Exposure × sink severity × consent, when the exposure is known.
     pub fn rank_key(&self) -> Option<RankKey> {

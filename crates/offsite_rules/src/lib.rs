@@ -29,6 +29,31 @@ pub use options::{AllowOptions, CspOptions, ExemptOptions, FailOn, Options, Rule
 pub use settings::{AllowEntry, ConfigError, ExemptTarget, Exemption, RuleSettings, Settings};
 
 use offsite_model::RuleInfo;
+use std::fmt::Write as _;
+
+/// The rule a user names by code (`OS202`) or name
+/// (`third-party-load-without-consent`), case-insensitively.
+pub fn find_rule(wanted: &str) -> Option<offsite_model::RuleInfo> {
+    let wanted = wanted.trim();
+    catalogue()
+        .into_iter()
+        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted))
+}
+
+/// The catalogue as aligned text lines: code, name, severity, summary.
+pub fn catalogue_table() -> String {
+    let rules = catalogue();
+    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for r in &rules {
+        let _ = writeln!(
+            out,
+            "{}  {:width$}  {:7}  {}",
+            r.code, r.name, r.default_severity, r.summary
+        );
+    }
+    out
+}
 
 /// The whole rule catalogue, in code order.
 pub fn catalogue() -> Vec<RuleInfo> {

@@ -528,6 +528,20 @@ impl Inventory {
         serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_owned())
     }
 
+    /// [`Inventory::to_json`] plus `provenance`: every (page, host) a history
+    /// dump saw, including hosts removed since (with the revision that removed
+    /// them), which the rows — current loads only — cannot show.
+    pub fn to_json_with_provenance(&self, provenance: &[crate::HostProvenance]) -> String {
+        let mut provenance = provenance.to_vec();
+        provenance.sort_by(|a, b| (&a.page, &a.host).cmp(&(&b.page, &b.host)));
+        let value = serde_json::json!({
+            "rows": &self.rows,
+            "hosts": &self.hosts,
+            "provenance": provenance,
+        });
+        serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned())
+    }
+
     /// The rows as CSV with a header row (columns: [`ROW_COLUMNS`]).
     pub fn write_csv<W: io::Write>(&self, w: W) -> csv::Result<()> {
         write_table(w, ROW_COLUMNS, self.rows.iter().map(InventoryRow::cells))

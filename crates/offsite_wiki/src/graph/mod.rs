@@ -178,6 +178,14 @@ impl Node {
             Self::External { url } => url.clone(),
         }
     }
+
+    /// [`Node::label`], with pages of the wiki at `own_host` by title alone.
+    pub fn label_on(&self, own_host: &str) -> String {
+        match self {
+            Self::Page { wiki, title } if wiki == own_host => title.clone(),
+            other => other.label(),
+        }
+    }
 }
 
 /// Why one node pulls another.
