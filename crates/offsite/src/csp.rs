@@ -39,6 +39,19 @@ struct Input {
     gadgets: GadgetPages,
     settings: Settings,
     csp: CspConfig,
+    /// Some input could not be read: the command exits 2.
+    incomplete: bool,
+}
+
+impl Input {
+    /// `code`, or 2 when some input could not be read.
+    fn exit(&self, code: ExitCode) -> ExitCode {
+        if self.incomplete {
+            ExitCode::from(2)
+        } else {
+            code
+        }
+    }
 }
 
 fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
@@ -55,6 +68,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
     // What the user wrote (`[csp]`, typed in offsite_rules) → what the CSP
     // code runs on.
     let csp = CspConfig::from(&settings.csp);
+    let mut incomplete = false;
     let (loads, gadgets) = if let Some(scan) = &args.scan {
         let loads = offsite_report::saved::read_saved_scan(scan)?;
         let gadgets = gadgets_from_titles(loads.iter().filter_map(|l| l.source.title.as_deref()));
@@ -63,6 +77,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
         let scan =
             crate::graph::read_scan(&args.paths, &args.wiki, settings.clone(), args.threads)?;
         crate::graph::print_diagnostics(&scan, args.quiet);
+        incomplete = !offsite_scan::read_failures(&scan.report.diagnostics).is_empty();
         let mut gadgets = GadgetPages::new();
         for g in &scan.gadgets {
             for page in &g.pages {
@@ -82,6 +97,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
         gadgets,
         settings,
         csp,
+        incomplete,
     })
 }
 
@@ -178,11 +194,11 @@ fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     if !args.input.quiet {
         let _ = write!(io::stderr().lock(), "{}", render_notes(&generated));
     }
-    Ok(if generated.over_budget.is_some() {
+    Ok(input.exit(if generated.over_budget.is_some() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }))
 }
 
 fn comment(format: CspFormat) -> &'static str {
@@ -241,11 +257,11 @@ fn run_evaluate(args: &CspEvaluateArgs) -> Result<ExitCode> {
         .as_ref()
         .is_some_and(|i| !i.breaks.is_empty());
     let severe = evaluation.findings.iter().any(|f| f.severity <= fail_on);
-    Ok(if severe || breaks {
+    Ok(input.exit(if severe || breaks {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }))
 }
 
 /// The response headers of `url` (a GET, redirects followed), as lines.
@@ -297,9 +313,9 @@ fn run_diff(args: &CspDiffArgs) -> Result<ExitCode> {
     let breaks = load_diff
         .as_ref()
         .is_some_and(|d| !d.newly_blocked.is_empty());
-    Ok(if breaks {
+    Ok(input.exit(if breaks {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }))
 }

@@ -253,3 +253,39 @@ fn a_damaged_dump_exits_2_with_the_pages_read_before_the_damage() {
         "{notes:#}"
     );
 }
+
+/// `csp generate`, `evaluate` and `diff` read the same sources: a page file
+/// that is missing makes the header incomplete, so they exit 2 too, after
+/// writing what the readable pages allow.
+#[test]
+fn csp_commands_exit_2_when_a_page_could_not_be_read() {
+    let dir = good_folder();
+    fs::write(dir.path().join("MediaWiki-Common.js"), GOOD).expect("write");
+    let run = |args: &[&str]| {
+        offsite()
+            .current_dir(dir.path())
+            .args(["csp"])
+            .args(args)
+            .args(["--no-config", "MediaWiki-Common.js", "MediaWiki-Gone.js"])
+            .output()
+            .expect("run offsite")
+    };
+    let generated = run(&["generate"]);
+    let stdout = String::from_utf8_lossy(&generated.stdout);
+    assert_eq!(generated.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("Content-Security-Policy:"), "{stdout}");
+    let evaluated = run(&["evaluate", "script-src 'self' https://cdn.example.org"]);
+    assert_eq!(
+        evaluated.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&evaluated.stderr)
+    );
+    // Every page read: the usual codes.
+    let complete = offsite()
+        .current_dir(dir.path())
+        .args(["csp", "generate", "--no-config", "MediaWiki-Common.js"])
+        .output()
+        .expect("run offsite");
+    assert_eq!(complete.status.code(), Some(0));
+}
