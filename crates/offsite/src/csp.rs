@@ -112,6 +112,11 @@ fn write_output(output: Option<&PathBuf>, text: &str) -> Result<()> {
 }
 
 fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
+    let comment = if args.format == CspFormat::Mediawiki {
+        "// "
+    } else {
+        "# "
+    };
     let input = read_input(&args.input, false)?;
     let origin = input
         .csp
@@ -184,10 +189,10 @@ fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     let mut text = text;
     if args.format != CspFormat::Json {
         if let Some(fragments) = &fragments {
-            text.push_str(&render_fragments(fragments, comment(args.format)));
+            text.push_str(&render_fragments(fragments, comment));
         }
         if args.explain {
-            text.push_str(&render_explain(&generated, comment(args.format)));
+            text.push_str(&render_explain(&generated, comment));
         }
     }
     write_output(args.output.as_ref(), &text)?;
@@ -199,14 +204,6 @@ fn run_generate(args: &CspGenerateArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     }))
-}
-
-fn comment(format: CspFormat) -> &'static str {
-    if format == CspFormat::Mediawiki {
-        "// "
-    } else {
-        "# "
-    }
 }
 
 /// A header given as text, `@FILE`, or a file path; header names and

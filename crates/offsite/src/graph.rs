@@ -126,13 +126,7 @@ pub(crate) fn print_diagnostics(scan: &ScanResult, quiet: bool) {
         if quiet && !unread.iter().any(|u| std::ptr::eq(*u, d)) {
             continue;
         }
-        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-        eprintln!(
-            "offsite: {}{line}: {}: {}",
-            d.source.display_name(),
-            d.kind,
-            d.message
-        );
+        eprintln!("offsite: {d}");
     }
 }
 

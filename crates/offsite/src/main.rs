@@ -35,22 +35,20 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`offsite scan … | head`) is not an error.
+        Err(err)
+            if err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<io::Error>()
+                    .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
-            if is_broken_pipe(&err) {
-                return ExitCode::SUCCESS;
-            }
             // Best effort: if stderr itself is gone there is nobody to tell.
             let _ = writeln!(io::stderr(), "offsite: error: {err:#}");
             ExitCode::from(2)
         }
     }
-}
-
-/// A reader that closed the pipe (`offsite scan | head`) is not an error.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
 }

@@ -121,12 +121,7 @@ fn finish(
     // `--quiet`, after the report of everything that could.
     let unread = offsite_scan::read_failures(&report.diagnostics);
     for d in &unread {
-        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-        eprintln!(
-            "offsite: error: {}{line}: {}",
-            d.source.display_name(),
-            d.message
-        );
+        eprintln!("offsite: error: {d}");
     }
     if args.verbose {
         eprintln!(

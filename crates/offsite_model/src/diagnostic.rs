@@ -154,6 +154,17 @@ impl DiagnosticKind {
     }
 }
 
+/// `page.js:12: syntax-error: message`, as the CLI prints it on stderr.
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.source.display_name())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {}: {}", self.kind, self.message)
+    }
+}
+
 impl std::fmt::Display for DiagnosticKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
