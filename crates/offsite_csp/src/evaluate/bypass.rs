@@ -140,22 +140,25 @@ pub(crate) fn covers_wiki(pattern: &str, extra: &[String]) -> bool {
     WIKIMEDIA_WIKI_DOMAINS.iter().any(|d| under(&pattern, d))
 }
 
-/// Wikimedia Cloud Services domains where anyone granted an account can
-/// publish a site on a subdomain (`NAME.toolforge.org`).
-pub(crate) const WMCS_DOMAINS: &[(&str, &str)] = &[
-    ("toolforge.org", "Toolforge tool"),
-    ("wmcloud.org", "Cloud VPS project"),
-    ("wmflabs.org", "Cloud VPS project or legacy Toolforge tool"),
-    ("wikimediacloud.org", "Cloud VPS service"),
-];
+/// What lives under a Wikimedia Cloud Services domain (the domains are the
+/// model's one table): anyone granted an account can publish a site on a
+/// subdomain (`NAME.toolforge.org`).
+fn wmcs_what(domain: &str) -> &'static str {
+    match domain {
+        "toolforge.org" => "Toolforge tool",
+        "wmflabs.org" => "Cloud VPS project or legacy Toolforge tool",
+        "wikimediacloud.org" => "Cloud VPS service",
+        _ => "Cloud VPS project",
+    }
+}
 
 /// The WMCS domain a wildcard `pattern` spans, with what lives there.
 pub(crate) fn wmcs_wildcard(pattern: &str) -> Option<(&'static str, &'static str)> {
     let parent = pattern.trim_end_matches('.').strip_prefix("*.")?;
-    WMCS_DOMAINS
+    offsite_model::wikimedia::WMCS_DOMAINS
         .iter()
-        .find(|(domain, _)| parent.eq_ignore_ascii_case(domain))
-        .copied()
+        .find(|domain| parent.eq_ignore_ascii_case(domain))
+        .map(|domain| (*domain, wmcs_what(domain)))
 }
 
 /// How a package CDN's hosts relate to whose code they serve.
