@@ -53,8 +53,12 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Nothing to offer the set and nothing to take from it.
     pub fn is_empty(&self) -> bool {
-        self.exports.is_empty() && self.globals.is_empty()
+        self.exports.is_empty()
+            && self.globals.is_empty()
+            && self.calls.is_empty()
+            && self.imports.is_empty()
     }
 }
 
@@ -133,8 +137,11 @@ impl SourceSet {
         }
     }
 
+    /// No source offers anything to the others.
     pub fn is_empty(&self) -> bool {
-        self.modules.values().all(Summary::is_empty)
+        self.modules
+            .values()
+            .all(|s| s.exports.is_empty() && s.globals.is_empty())
     }
 
     /// A global defined by some source of the set.
@@ -193,7 +200,11 @@ impl SourceSet {
             Some((dir, _)) => dir.to_owned(),
             None => String::new(),
         };
-        let joined = normalise(&format!("{dir}/{specifier}"));
+        let joined = if dir.is_empty() {
+            normalise(specifier)
+        } else {
+            normalise(&format!("{dir}/{specifier}"))
+        };
         [
             joined.clone(),
             format!("{joined}.js"),
@@ -264,6 +275,16 @@ mod tests {
         assert!(at("proj/main.js", "./lib/endpoints.js"));
         assert!(at("proj/main.js", "./lib/endpoints"));
         assert!(at("proj/sub/deep.js", "../lib/endpoints"));
+        let top = SourceSet::new([("lib.js".to_owned(), {
+            let mut s = Summary::default();
+            s.exports
+                .insert("FEED".into(), urls("https://feed.example/x.json"));
+            s
+        })]);
+        assert!(
+            top.import("main.js", "./lib", "FEED").is_some(),
+            "files at the top"
+        );
         assert!(
             !at("proj/main.js", "lib/endpoints"),
             "bare specifiers are packages"

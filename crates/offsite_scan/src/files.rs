@@ -5,6 +5,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use offsite_detect::crossfile::Summary;
 use offsite_model::{Diagnostic, DiagnosticKind, Language, Source};
 use offsite_rules::{FileReport, Linter};
 use offsite_wiki::{Namespaces, WikiId};
@@ -37,16 +38,19 @@ pub fn scan_files(
     let inputs = collect_inputs(stdin_name, no_ignore, paths, &mut diagnostics)?;
     progress(Progress::Total(inputs.len()));
     let stdin_text = read_stdin_if_needed(&inputs)?;
-    let file_reports: Vec<FileReport> = pool.install(|| {
+    // Pass one: every input on its own, summarising what each offers the
+    // others (see `offsite_detect::crossfile`).
+    let first: Vec<(FileReport, Option<Summary>)> = pool.install(|| {
         inputs
             .par_iter()
             .map(|input| {
-                let report = check_input(linter, input, stdin_text.as_deref());
+                let checked = check_input(linter, input, stdin_text.as_deref());
                 progress(Progress::Analysed);
-                report
+                checked
             })
             .collect()
     });
+    let file_reports = crate::crossfile::second_pass(linter, pool, &inputs, first);
     let mut scan = ScanResult::new(WikiId::new("localhost"), Namespaces::english());
     scan.report.files_scanned = inputs.len();
     scan.report.diagnostics = diagnostics;
@@ -160,7 +164,11 @@ pub fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<String>, ScanErro
 
 /// Checks one input; a panic in its analysis becomes a diagnostic naming it
 /// (see [`crate::confine`]).
-pub fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> FileReport {
+pub fn check_input(
+    linter: &Linter,
+    input: &Input,
+    stdin_text: Option<&str>,
+) -> (FileReport, Option<Summary>) {
     let source = match input {
         Input::Stdin { name, .. } => Source::file(name.clone()),
         Input::File { path, .. } => Source::file(display_path(path)),
@@ -168,25 +176,51 @@ pub fn check_input(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> 
     crate::confine::confine(
         &source,
         || check_unconfined(linter, input, stdin_text),
-        |d| FileReport {
-            diagnostics: vec![d],
-            ..FileReport::default()
+        |d| {
+            let report = FileReport {
+                diagnostics: vec![d],
+                ..FileReport::default()
+            };
+            (report, None)
         },
     )
 }
 
-fn check_unconfined(linter: &Linter, input: &Input, stdin_text: Option<&str>) -> FileReport {
+/// Detection, with the summary pass two needs, and the rules on its loads.
+pub(crate) fn analyse(
+    linter: &Linter,
+    source: &Source,
+    text: &str,
+    language: Language,
+) -> (FileReport, Summary) {
+    let (detection, summary) =
+        offsite_detect::detect_and_summarize(text, language, linter.detect_options());
+    (
+        linter.check_detection(source, text, language, detection),
+        summary,
+    )
+}
+
+fn check_unconfined(
+    linter: &Linter,
+    input: &Input,
+    stdin_text: Option<&str>,
+) -> (FileReport, Option<Summary>) {
     match input {
-        Input::Stdin { name, language } => linter.check(
-            &Source::file(name.clone()),
-            stdin_text.unwrap_or_default(),
-            *language,
-        ),
+        Input::Stdin { name, language } => {
+            let (report, summary) = analyse(
+                linter,
+                &Source::file(name.clone()),
+                stdin_text.unwrap_or_default(),
+                *language,
+            );
+            (report, Some(summary))
+        }
         Input::File { path, language } => {
             let source = Source::file(display_path(path));
             match read_text(path) {
                 Ok((text, note)) => {
-                    let mut report = linter.check(&source, &text, *language);
+                    let (mut report, summary) = analyse(linter, &source, &text, *language);
                     if let Some(message) = note {
                         report.diagnostics.push(Diagnostic {
                             source,
@@ -196,15 +230,18 @@ fn check_unconfined(linter: &Linter, input: &Input, stdin_text: Option<&str>) ->
                             message,
                         });
                     }
-                    report
+                    (report, Some(summary))
                 }
-                Err((kind, message)) => FileReport {
-                    diagnostics: vec![Diagnostic {
-                        kind,
-                        ..io_error(path, &message)
-                    }],
-                    ..FileReport::default()
-                },
+                Err((kind, message)) => {
+                    let report = FileReport {
+                        diagnostics: vec![Diagnostic {
+                            kind,
+                            ..io_error(path, &message)
+                        }],
+                        ..FileReport::default()
+                    };
+                    (report, None)
+                }
             }
         }
     }

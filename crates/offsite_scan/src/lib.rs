@@ -21,6 +21,7 @@ use rayon::ThreadPool;
 pub mod api;
 pub mod config;
 pub mod confine;
+mod crossfile;
 pub mod decode;
 pub mod dump;
 pub mod error;

@@ -168,6 +168,57 @@ fn wiki_host_prefix(text: String) -> String {
 }
 
 /// The marker for a MediaWiki configuration value that names the wiki.
+/// A test bundlers settle at build time: `process.env.NODE_ENV === 'x'`
+/// (and `==`, `!==`, `!=`, either side) in the production build that ships
+/// to wikis, where `NODE_ENV` is `'production'`.
+fn build_time_condition(test: &Expression<'_>) -> Option<bool> {
+    use oxc::ast::ast::{BinaryOperator as Op, LogicalOperator};
+    let b = match test.get_inner_expression() {
+        Expression::BinaryExpression(b) => b,
+        // `NODE_ENV === 'development' && …` is false, `… === 'production' || …` true.
+        Expression::LogicalExpression(l) => {
+            let left = build_time_condition(&l.left)?;
+            return match (l.operator, left) {
+                (LogicalOperator::And, false) => Some(false),
+                (LogicalOperator::Or, true) => Some(true),
+                (LogicalOperator::And | LogicalOperator::Or, _) => build_time_condition(&l.right),
+                _ => None,
+            };
+        }
+        _ => return None,
+    };
+    let is_node_env = |e: &Expression<'_>| {
+        e.get_inner_expression()
+            .as_member_expression()
+            .is_some_and(|m| {
+                m.static_property_name() == Some("NODE_ENV")
+                    && m.object()
+                        .get_inner_expression()
+                        .as_member_expression()
+                        .is_some_and(|env| {
+                            env.static_property_name() == Some("env")
+                                && matches!(
+                                    env.object().get_inner_expression(),
+                                    Expression::Identifier(p) if p.name == "process"
+                                )
+                        })
+            })
+    };
+    let value = if is_node_env(&b.left) {
+        url::string_literal(&b.right)?
+    } else if is_node_env(&b.right) {
+        url::string_literal(&b.left)?
+    } else {
+        return None;
+    };
+    let production = value == "production";
+    match b.operator {
+        Op::StrictEquality | Op::Equality => Some(production),
+        Op::StrictInequality | Op::Inequality => Some(!production),
+        _ => None,
+    }
+}
+
 fn wiki_config(key: &str) -> Option<&'static str> {
     Some(match key {
         "wgServer" => WIKI_SERVER,
@@ -255,10 +306,14 @@ impl<'a> Resolver<'_, 'a> {
             {
                 self.fold_new_url(new, acc, depth);
             }
-            Expression::ConditionalExpression(c) => match self.choose(c.span.start, 2) {
-                Some(0) => self.fold_into(&c.consequent, acc, depth),
-                Some(_) => self.fold_into(&c.alternate, acc, depth),
-                None => acc.unknown(c.span),
+            Expression::ConditionalExpression(c) => match build_time_condition(&c.test) {
+                Some(true) => self.fold_into(&c.consequent, acc, depth),
+                Some(false) => self.fold_into(&c.alternate, acc, depth),
+                None => match self.choose(c.span.start, 2) {
+                    Some(0) => self.fold_into(&c.consequent, acc, depth),
+                    Some(_) => self.fold_into(&c.alternate, acc, depth),
+                    None => acc.unknown(c.span),
+                },
             },
             Expression::LogicalExpression(l)
                 if matches!(
