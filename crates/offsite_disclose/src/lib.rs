@@ -233,3 +233,7 @@ pub struct Notice {
     pub recipients: Vec<Recipient>,
     pub undetermined: Vec<Undetermined>,
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests;

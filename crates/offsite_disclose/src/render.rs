@@ -298,6 +298,7 @@ pub fn json(notices: &[Notice], m: &Messages) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 
