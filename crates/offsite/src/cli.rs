@@ -40,6 +40,10 @@ pub enum Command {
     /// Collect the CSP violation reports browsers send: store, filter,
     /// attribute to pages and show them (dashboard, JSON API, metrics).
     Serve(ServeArgs),
+    /// Privacy notices per gadget, site script and widely imported user
+    /// script: who receives requests, what they receive, when; as wikitext,
+    /// HTML or JSON.
+    Disclose(crate::disclose::DiscloseArgs),
 }
 
 #[derive(Debug, Subcommand)]

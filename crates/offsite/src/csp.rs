@@ -102,7 +102,7 @@ fn read_input(args: &LoadSourceArgs, need_loads: bool) -> Result<Input> {
 }
 
 /// The `loads` of an `offsite scan --format json` output.
-fn read_saved_scan(path: &Path) -> Result<Vec<ReportedLoad>> {
+pub(crate) fn read_saved_scan(path: &Path) -> Result<Vec<ReportedLoad>> {
     /// The part of the scan JSON needed here.
     #[derive(Deserialize)]
     struct Saved {

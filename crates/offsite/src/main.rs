@@ -7,6 +7,7 @@
 
 mod cli;
 mod csp;
+mod disclose;
 mod graph;
 mod inventory;
 mod scan;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Command::Inventory(args) => inventory::run(&args),
         Command::Csp(command) => csp::run(&command),
         Command::Serve(args) => serve::run(&args),
+        Command::Disclose(args) => disclose::run(&args),
     };
     match result {
         Ok(code) => code,
