@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use offsite_model::Tier;
+use offsite_model::{ExposureKind, Tier};
 use serde::Serialize;
 
 use crate::{Data, Messages, Notice, Reason, Recipient, SubjectKind, Undetermined, When};
@@ -161,10 +161,20 @@ fn heading(n: &Notice, m: &Messages, esc: fn(&str) -> String) -> String {
     )
 }
 
+/// Who runs it, in the notice's language; the scan's English label only
+/// where the catalogue has no wording (a users kind nobody counted).
 fn exposure_line(n: &Notice, m: &Messages, esc: fn(&str) -> String) -> Option<String> {
-    n.exposure
-        .as_ref()
-        .map(|e| m.text("exposure", &[("label", &esc(&e.label))]))
+    let e = n.exposure.as_ref()?;
+    let label = match (e.kind, e.users) {
+        (ExposureKind::EveryReader, _) => m.text("exposure-every-reader", &[]),
+        (ExposureKind::LoggedIn, _) => m.text("exposure-logged-in", &[]),
+        (ExposureKind::Users, Some(users)) => {
+            m.text("exposure-users", &[("users", &users.to_string())])
+        }
+        (ExposureKind::Nobody, _) => m.text("exposure-nobody", &[]),
+        (ExposureKind::Users | ExposureKind::Unknown, _) => esc(&e.label),
+    };
+    Some(m.text("exposure", &[("label", &label)]))
 }
 
 const COLUMNS: [&str; 5] = [
