@@ -109,6 +109,17 @@ pub fn run(args: &DiscloseArgs) -> Result<ExitCode> {
     let mut notices = build(&loads, &options);
     if !args.subject.is_empty() {
         notices.retain(|n| args.subject.contains(&n.subject.name));
+        if !input.quiet {
+            // A subject with only first-party loads has no notice; a typo
+            // looks the same, so say which names gave nothing.
+            for name in &args.subject {
+                if !notices.iter().any(|n| &n.subject.name == name) {
+                    eprintln!(
+                        "offsite: no notice for {name:?}: it loads nothing from outside the wiki, or no such gadget or page was scanned"
+                    );
+                }
+            }
+        }
     }
     let format = match args.format {
         DiscloseFormat::Wikitext => Format::Wikitext,

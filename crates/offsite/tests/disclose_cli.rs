@@ -111,6 +111,15 @@ fn wikitext_in_german_and_html_from_the_same_scan() {
         html.contains("<th scope=\"row\">cdn.jsdelivr.net</th>"),
         "{html}"
     );
+
+    // A subject that gives no notice is named on stderr, not silently empty.
+    let out = offsite(&["disclose", "--scan", scan, "--subject", "NoSuchGadget"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(!stdout(&out).contains("=="), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("\"NoSuchGadget\""),
+        "{out:?}"
+    );
 }
 
 #[test]
