@@ -123,7 +123,7 @@ struct Draft {
     undetermined: Vec<Undetermined>,
 }
 
-/// Third party before WMCS in a notice.
+/// Third party before WMCS before hosts of unknown tier in a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct TierOrder(u8);
 
@@ -157,7 +157,9 @@ fn add(draft: &mut Draft, load: &ReportedLoad) {
         // The wiki itself and its operator's production hosts are not outside
         // parties; a module load never leaves the wiki.
         (Tier::FirstParty, _) => {}
-        (tier, Some(host)) if tier != Tier::Unknown => {
+        // A known host of unknown tier is still someone outside the wiki
+        // who gets the request; the notice says its kind is not known.
+        (tier, Some(host)) => {
             let recipient = draft
                 .recipients
                 .entry((tier_order(tier), host.clone()))

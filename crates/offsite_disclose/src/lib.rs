@@ -229,7 +229,8 @@ pub struct Undetermined {
 pub struct Notice {
     pub subject: Subject,
     pub exposure: Option<Exposure>,
-    /// Third party first, then Wikimedia Cloud Services; by host.
+    /// Third party first, then Wikimedia Cloud Services, then hosts of
+    /// unknown tier; by host.
     pub recipients: Vec<Recipient>,
     pub undetermined: Vec<Undetermined>,
 }

@@ -252,3 +252,17 @@ fn the_most_exposed_page_gives_the_notice_its_exposure() {
         ExposureKind::EveryReader
     );
 }
+
+#[test]
+fn a_known_host_of_unknown_tier_is_a_recipient_not_undetermined() {
+    let l = load(
+        "MediaWiki:Common.js",
+        Sink::Image,
+        Some("203.0.113.7"),
+        Tier::Unknown,
+    );
+    let notices = build(&[l], &Options::default());
+    assert!(notices[0].undetermined.is_empty());
+    assert_eq!(notices[0].recipients[0].host, "203.0.113.7");
+    assert_eq!(notices[0].recipients[0].tier, Tier::Unknown);
+}
