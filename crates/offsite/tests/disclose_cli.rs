@@ -41,11 +41,12 @@ fn scan(dir: &Path) -> (PathBuf, Vec<Value>) {
     (path, json["loads"].as_array().unwrap().clone())
 }
 
-/// (file, host) of every load to a host outside the wiki's operator.
+/// (file, host) of every load to a known host outside the wiki's operator
+/// (third party, WMCS, or of unknown tier).
 fn outside_pairs(loads: &[Value]) -> BTreeSet<(String, String)> {
     loads
         .iter()
-        .filter(|l| matches!(l["tier"].as_str(), Some("third-party" | "wmcs")))
+        .filter(|l| l["tier"] != "first-party")
         .filter_map(|l| {
             Some((
                 l["source"]["path"].as_str()?.to_owned(),
