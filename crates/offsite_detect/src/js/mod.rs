@@ -157,11 +157,28 @@ fn full(text: &str, typescript: bool, options: &Options, shape: &shape::Shape) -
         errors.extend(notes);
         return Detection { loads, errors };
     }
-    if !prescan::may_load(&parsed.program) {
-        return Detection {
-            loads: Vec::new(),
-            errors,
-        };
+    match prescan::may_load(&parsed.program) {
+        prescan::Verdict::NoLoads => {
+            return Detection {
+                loads: Vec::new(),
+                errors,
+            };
+        }
+        prescan::Verdict::TooDeep => {
+            let (loads, notes) = fallback::read(text, shape, options);
+            let mut errors = errors;
+            errors.push(SyntaxError {
+                start: 0,
+                message: format!(
+                    "analysis limit: the syntax tree nests deeper than {} levels; \
+                     read with the error-tolerant fallback",
+                    prescan::MAX_WALK_DEPTH
+                ),
+            });
+            errors.extend(notes);
+            return Detection { loads, errors };
+        }
+        prescan::Verdict::MayLoad => {}
     }
     let semantic = SemanticBuilder::new()
         .with_build_nodes(true)
