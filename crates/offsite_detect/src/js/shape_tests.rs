@@ -177,7 +177,7 @@ fn noise_is_full_of_anomalies() {
     let printable: String = (0..64 * 1024)
         .map(|_| {
             let r = next();
-            if r % 80 == 0 {
+            if r.is_multiple_of(80) {
                 '\n'
             } else {
                 char::from(32 + (r % 95) as u8)
