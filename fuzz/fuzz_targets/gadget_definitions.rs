@@ -4,6 +4,11 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+#[path = "stack.rs"]
+mod stack;
+
+fuzz_target!(|data: &[u8]| stack::run(data, body));
+
+fn body(data: &[u8]) {
     offsite_wiki::fuzz_definitions(data);
-});
+}

@@ -8,8 +8,13 @@ use offsite_model::Language;
 #[path = "invariants.rs"]
 mod invariants;
 
-fuzz_target!(|data: &[u8]| {
+#[path = "stack.rs"]
+mod stack;
+
+fuzz_target!(|data: &[u8]| stack::run(data, body));
+
+fn body(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let detection = detect(&text, Language::Html, &Options::default());
     invariants::check(&text, &detection.loads);
-});
+}

@@ -9,8 +9,13 @@ use offsite_detect::js::fallback;
 #[path = "invariants.rs"]
 mod invariants;
 
-fuzz_target!(|data: &[u8]| {
+#[path = "stack.rs"]
+mod stack;
+
+fuzz_target!(|data: &[u8]| stack::run(data, body));
+
+fn body(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let loads = fallback::detect(&text, &Options::default());
     invariants::check(&text, &loads);
-});
+}

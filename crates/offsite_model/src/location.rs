@@ -12,18 +12,42 @@ pub struct Position {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<u32>,
+    /// For every [`CHECKPOINT`] bytes, the column count from that byte's
+    /// line start up to it, so a position on a 50 MB one-line bundle costs
+    /// at most [`CHECKPOINT`] bytes of counting, not the whole line.
+    checkpoints: Vec<u32>,
+}
+
+/// Bytes between column checkpoints.
+const CHECKPOINT: usize = 4096;
+
+/// Counts characters without decoding: every byte but a UTF-8
+/// continuation byte starts one.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT);
+        let mut column: u32 = 0;
         for (i, b) in text.bytes().enumerate() {
+            if i > 0 && i % CHECKPOINT == 0 {
+                checkpoints.push(column);
+            }
             if b == b'\n' {
                 // Texts over 4 GiB are refused before analysis, so this fits.
                 starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                column = 0;
+            } else if b & 0xC0 != 0x80 {
+                column = column.saturating_add(1);
             }
         }
-        Self { starts }
+        Self {
+            starts,
+            checkpoints,
+        }
     }
 
     /// Position of byte `offset`. Offsets past the end or inside a
@@ -39,7 +63,13 @@ impl LineIndex {
         while end > line_start && !text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = text[line_start..end].chars().count() + 1;
+        // Count from the last checkpoint inside this line, if there is one.
+        let block = end / CHECKPOINT;
+        let (from, counted) = match block.checked_sub(1).and_then(|k| self.checkpoints.get(k)) {
+            Some(&count) if block * CHECKPOINT > line_start => (block * CHECKPOINT, count as usize),
+            _ => (line_start, 0),
+        };
+        let column = counted + chars_in(&text.as_bytes()[from..end]) + 1;
         Position {
             line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -69,6 +99,31 @@ mod tests {
         assert_eq!(idx.position(text, 6), Position { line: 2, column: 3 });
         assert_eq!(idx.line_text(text, 2), Some("cé d"));
         assert_eq!(idx.line_text(text, 9), None);
+    }
+
+    /// Checkpoints give the same columns as counting from the line start,
+    /// on long lines, short lines and multi-byte characters across them.
+    #[test]
+    fn checkpointed_columns_match_counting() {
+        let text = format!(
+            "{}\n{}\nab\n{}",
+            "aé€😀".repeat(3_000),
+            "x".repeat(9_000),
+            "é".repeat(5_000)
+        );
+        let idx = LineIndex::new(&text);
+        for offset in (0..text.len() + 3).step_by(7) {
+            let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+            let got = idx.position(&text, offset);
+            let mut end = (offset as usize).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..end].chars().count() + 1;
+            assert_eq!(got.column as usize, column, "offset {offset}");
+            assert_eq!(got.line as usize, text[..end].matches('\n').count() + 1);
+        }
     }
 
     #[test]

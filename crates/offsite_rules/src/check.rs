@@ -107,7 +107,9 @@ impl Linter {
             };
             let start = position(load.start);
             let end = position(load.end.max(load.start));
-            let snippet = index.line_text(text, start.line).map(str::to_owned);
+            let snippet = index
+                .line_text(text, start.line)
+                .map(|line| snippet_of(text, line, &load));
             let mut findings = self.judge(&ctx);
             for f in &mut findings {
                 f.fingerprint = Some(fingerprints.next(f, source, &load, snippet.as_deref()));
@@ -428,6 +430,34 @@ fn reported(
         exposure: None,
         snippet,
     }
+}
+
+/// Longest snippet kept for a load: its whole line, or on a longer line
+/// (minified code) the load with [`SNIPPET_CONTEXT`] bytes either side. A
+/// copy of the whole line per load cost gigabytes on a one-line bundle.
+const MAX_SNIPPET_BYTES: usize = 400;
+const SNIPPET_CONTEXT: usize = 80;
+
+/// The snippet for `load` on `line`, a slice of `text`.
+fn snippet_of(text: &str, line: &str, load: &Load) -> String {
+    if line.len() <= MAX_SNIPPET_BYTES {
+        return line.to_owned();
+    }
+    // `line` is a subslice of `text` (LineIndex::line_text), so the
+    // difference of their addresses is the line's offset.
+    let line_start = (line.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let relative = |offset: u32| {
+        usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(line_start)
+            .min(line.len())
+    };
+    let from = line.floor_char_boundary(relative(load.start).saturating_sub(SNIPPET_CONTEXT));
+    let to = relative(load.end)
+        .saturating_add(SNIPPET_CONTEXT)
+        .min(from + MAX_SNIPPET_BYTES)
+        .min(line.len());
+    line[from..line.ceil_char_boundary(to.max(from))].to_owned()
 }
 
 #[cfg(test)]

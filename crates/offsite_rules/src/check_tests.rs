@@ -425,3 +425,33 @@ fn loads_with_offsets_outside_the_text_do_not_panic() {
     assert_eq!((report.loads[0].line, report.loads[0].end_line), (3, 3));
     assert_eq!((report.loads[1].line, report.loads[1].column), (1, 1));
 }
+
+/// A one-line bundle: each load keeps a bounded snippet around itself, not
+/// a copy of the whole line (that cost gigabytes on a 5 MB minified file).
+#[test]
+fn snippets_on_a_minified_line_are_bounded_windows_around_the_load() {
+    let unit = "!function(){var a=1;mw.loader.load('https://cdn.example.org/x.js')}();";
+    let text = unit.repeat(200);
+    // The second unit's load: 20 bytes into it, 47 bytes long.
+    let second: u32 = 70;
+    assert_eq!(unit.len(), 70);
+    let load = offsite_model::Load::new(
+        second + 20,
+        second + 67,
+        "mw.loader.load",
+        offsite_model::Sink::Script,
+    );
+    let snippet = super::snippet_of(&text, &text, &load);
+    assert!(
+        snippet.len() <= super::MAX_SNIPPET_BYTES,
+        "{}",
+        snippet.len()
+    );
+    assert!(
+        snippet.contains("mw.loader.load('https://cdn.example.org/x.js')"),
+        "{snippet}"
+    );
+    let short = "mw.loader.load('x');";
+    let load = offsite_model::Load::new(0, 20, "mw.loader.load", offsite_model::Sink::Script);
+    assert_eq!(super::snippet_of(short, short, &load), short);
+}

@@ -52,6 +52,12 @@ thread_local! {
     static DEPTH: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
 }
 
+/// How many markup scans enclose the current one on this thread (0 at top
+/// level): the JS front end moves deeper nestings onto a big stack.
+pub(crate) fn nesting() -> u8 {
+    DEPTH.with(std::cell::Cell::get)
+}
+
 fn scan(text: &str, base: u32, options: &Options) -> Detection {
     let depth = DEPTH.with(std::cell::Cell::get);
     if depth >= MAX_DEPTH {

@@ -50,21 +50,69 @@ fn is_global_object(name: &str) -> bool {
     )
 }
 
+/// What the prescan says about a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    NoLoads,
+    MayLoad,
+    /// Statements and expressions nest deeper than [`MAX_WALK_DEPTH`]: the
+    /// depth estimate let through a tree the semantic pass should not walk.
+    TooDeep,
+}
+
+/// Deepest nesting of statements and expressions walked. The pre-pass in
+/// `shape` keeps real trees far below this; it is the guard behind it.
+pub(super) const MAX_WALK_DEPTH: usize = 4 * super::MAX_DEPTH;
+
 /// Does `program` contain anything the sink scan could report?
-pub(super) fn may_load(program: &Program<'_>) -> bool {
-    let mut scan = Prescan { found: false };
+pub(super) fn may_load(program: &Program<'_>) -> Verdict {
+    let mut scan = Prescan {
+        found: false,
+        depth: 0,
+        too_deep: false,
+    };
     scan.visit_program(program);
-    scan.found
+    if scan.too_deep {
+        Verdict::TooDeep
+    } else if scan.found {
+        Verdict::MayLoad
+    } else {
+        Verdict::NoLoads
+    }
 }
 
 struct Prescan {
     found: bool,
+    depth: usize,
+    too_deep: bool,
+}
+
+impl Prescan {
+    /// Enter one level; `false` when the walk must not go deeper.
+    fn enter(&mut self) -> bool {
+        if self.depth >= MAX_WALK_DEPTH {
+            self.too_deep = true;
+        }
+        if self.too_deep {
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
 }
 
 impl<'a> Visit<'a> for Prescan {
     fn visit_statement(&mut self, it: &oxc::ast::ast::Statement<'a>) {
-        if !self.found {
+        if !self.found && self.enter() {
             walk::walk_statement(self, it);
+            self.depth -= 1;
+        }
+    }
+
+    fn visit_expression(&mut self, it: &Expression<'a>) {
+        if self.enter() {
+            walk::walk_expression(self, it);
+            self.depth -= 1;
         }
     }
 
@@ -154,15 +202,39 @@ impl<'a> Visit<'a> for Prescan {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "in tests a panic on None is the failed assertion"
+)]
 mod tests {
     use oxc::allocator::Allocator;
     use oxc::parser::Parser;
     use oxc::span::SourceType;
 
     fn may_load(text: &str) -> bool {
+        verdict(text) == super::Verdict::MayLoad
+    }
+
+    fn verdict(text: &str) -> super::Verdict {
         let allocator = Allocator::default();
         let parsed = Parser::new(&allocator, text, SourceType::script()).parse();
         super::may_load(&parsed.program)
+    }
+
+    /// The guard behind the depth estimate: a walk that would go deeper
+    /// than the limit stops and says so instead of overflowing the stack.
+    #[test]
+    fn a_tree_deeper_than_the_limit_is_reported_not_walked() {
+        let terms = super::MAX_WALK_DEPTH + 10;
+        let text = format!("x = 'a'{};", " + 'b'".repeat(terms));
+        let outcome = std::thread::Builder::new()
+            .stack_size(crate::ANALYSIS_STACK_SIZE)
+            .spawn(move || verdict(&text))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(outcome, super::Verdict::TooDeep);
+        assert_eq!(verdict("x = 'a' + 'b';"), super::Verdict::NoLoads);
     }
 
     #[test]

@@ -282,26 +282,49 @@ impl ConsentAnalysis<'_, '_> {
 
     /// A guard among `statements` that ends before offset `before` and lets
     /// execution past it only with consent: `if (!ok) return;`.
+    ///
+    /// Only the first guard of a list can matter (any later one ends later),
+    /// so it is found once per list and kept: asking for every load of a
+    /// long list stays linear instead of rescanning the earlier statements.
     pub(super) fn early_exit_guard(
         &self,
         statements: &[Statement<'_>],
         before: u32,
     ) -> Option<Found> {
+        let key = (statements.as_ptr() as usize, statements.len());
+        if let Some(first) = self.first_guards.borrow().get(&key) {
+            return first
+                .as_ref()
+                .filter(|(end, _)| *end <= before)
+                .map(|(_, found)| found.clone());
+        }
+        let first = self.first_guard(statements);
+        let answer = first
+            .as_ref()
+            .filter(|(end, _)| *end <= before)
+            .map(|(_, found)| found.clone());
+        self.first_guards.borrow_mut().insert(key, first);
+        answer
+    }
+
+    /// The first statement of `statements` that is a consent guard, with
+    /// the offset where it ends.
+    fn first_guard(&self, statements: &[Statement<'_>]) -> Option<(u32, Found)> {
         statements
             .iter()
-            .take_while(|s| s.span().end <= before)
             .filter_map(|s| match s {
                 Statement::IfStatement(i) => Some(i),
                 _ => None,
             })
             .find_map(|i| {
-                if always_exits(&i.consequent) {
+                let found = if always_exits(&i.consequent) {
                     self.falsy_means_consent(&i.test, 0)
                 } else if i.alternate.as_ref().is_some_and(always_exits) {
                     self.truthy_means_consent(&i.test, 0)
                 } else {
                     None
-                }
+                };
+                found.map(|f| (i.span.end, f))
             })
     }
 }

@@ -192,7 +192,13 @@ pub struct ConsentAnalysis<'s, 'a> {
     steps_left: Cell<usize>,
     /// Member accesses by property name, built on first need (class methods).
     member_index: OnceCell<HashMap<String, Vec<NodeId>>>,
+    /// The first consent guard of each statement list (keyed by the list's
+    /// address and length in the AST arena) and where it ends.
+    first_guards: RefCell<HashMap<(usize, usize), FirstGuard>>,
 }
+
+/// A statement list's first consent guard and the offset where it ends.
+type FirstGuard = Option<(u32, checks::Found)>;
 
 impl<'s, 'a> ConsentAnalysis<'s, 'a> {
     pub fn new(semantic: &'s Semantic<'a>, options: &Options) -> Self {
@@ -210,6 +216,7 @@ impl<'s, 'a> ConsentAnalysis<'s, 'a> {
             depth: Cell::new(0),
             steps_left: Cell::new(budget),
             member_index: OnceCell::new(),
+            first_guards: RefCell::new(HashMap::new()),
         }
     }
 

@@ -11,6 +11,14 @@
 //! It is a fallback: it finds less than the main detector (no markup inside
 //! strings, no aliases, no inter-procedural consent) and says so through
 //! `Consent::Unknown` where it cannot tell.
+//!
+//! tree-sitter's error recovery is super-linear on text that is not code
+//! (about a second per 64 KiB of random brackets, even in 1 KiB pieces), so
+//! the text is read in pieces of at most [`PIECE`](super::shape::PIECE) bytes cut between
+//! statements ([`shape`](super::shape)), and a piece that does not look like
+//! JavaScript at all is skipped with a note instead of parsed. A load that
+//! straddles a cut is lost; a consent gate opened in an earlier piece is not
+//! seen (the load reads as less gated, never as more).
 
 mod consent;
 mod fold;
@@ -22,12 +30,56 @@ mod target;
 use offsite_model::Load;
 use tree_sitter::{Node, Parser, Tree};
 
-use crate::Options;
+use super::shape::{self, Shape};
+use crate::{Options, SyntaxError};
 use fold::{Constants, Folder};
 
 /// Loads recoverable from a file with unrecoverable syntax errors, sorted by
 /// start offset.
 pub fn detect(text: &str, options: &Options) -> Vec<Load> {
+    read(text, &shape::measure(text), options).0
+}
+
+/// [`detect`] with the text's [`Shape`] measured already, and notes about
+/// the stretches skipped as not JavaScript.
+pub(super) fn read(text: &str, shape: &Shape, options: &Options) -> (Vec<Load>, Vec<SyntaxError>) {
+    let mut loads = Vec::new();
+    let mut notes = Vec::new();
+    let mut skipped: Option<(usize, usize, usize)> = None;
+    for piece in &shape.pieces {
+        if piece.is_noise() {
+            let (start, _, anomalies) = skipped.unwrap_or((piece.start, 0, 0));
+            skipped = Some((start, piece.end, anomalies + piece.anomalies));
+            continue;
+        }
+        notes.extend(skipped.take().map(not_code));
+        let Some(part) = text.get(piece.start..piece.end) else {
+            continue;
+        };
+        let base = u32::try_from(piece.start).unwrap_or(u32::MAX);
+        loads.extend(detect_piece(part, options).into_iter().map(|mut load| {
+            load.start = load.start.saturating_add(base);
+            load.end = load.end.saturating_add(base);
+            load
+        }));
+    }
+    notes.extend(skipped.map(not_code));
+    loads.sort_by_key(|l| (l.start, l.end));
+    (loads, notes)
+}
+
+fn not_code((start, end, anomalies): (usize, usize, usize)) -> SyntaxError {
+    SyntaxError {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        message: format!(
+            "analysis limit: bytes {start}..{end} do not look like JavaScript \
+             ({anomalies} places no code could be); not read"
+        ),
+    }
+}
+
+/// The fallback on one piece of the text.
+fn detect_piece(text: &str, options: &Options) -> Vec<Load> {
     let Some(tree) = parse(text) else {
         return Vec::new();
     };

@@ -52,7 +52,11 @@ pub(super) fn creation<'t>(node: Node<'t>, text: &'t str) -> Option<Creation<'t>
 }
 
 /// What `value` creates, if it is an element or XHR constructor.
-fn made_by(value: Node<'_>, text: &str) -> Option<Made> {
+fn made_by(mut value: Node<'_>, text: &str) -> Option<Made> {
+    // A loop, not recursion: `((((…))))` may nest thousands deep.
+    while value.kind() == "parenthesized_expression" {
+        value = value.named_child(0)?;
+    }
     match value.kind() {
         "call_expression" => {
             let callee = callee_path(value.child_by_field_name("function")?, text)?;
@@ -73,7 +77,6 @@ fn made_by(value: Node<'_>, text: &str) -> Option<Made> {
                 _ => None,
             }
         }
-        "parenthesized_expression" => made_by(value.named_child(0)?, text),
         _ => None,
     }
 }
