@@ -350,6 +350,10 @@ pub enum OutputFormat {
     Sarif,
     Csv,
     Github,
+    /// One line per finding: `path:line:col: CODE message`.
+    Concise,
+    /// One self-contained HTML page: summary, charts, sortable table.
+    Html,
 }
 
 impl From<OutputFormat> for offsite_report::Format {
@@ -360,6 +364,8 @@ impl From<OutputFormat> for offsite_report::Format {
             OutputFormat::Sarif => Self::Sarif,
             OutputFormat::Csv => Self::Csv,
             OutputFormat::Github => Self::Github,
+            OutputFormat::Concise => Self::Concise,
+            OutputFormat::Html => Self::Html,
         }
     }
 }
@@ -432,6 +438,11 @@ pub struct ScanArgs {
     /// Text output: also list the loads that have no finding (first party included).
     #[arg(long)]
     pub all_loads: bool,
+
+    /// Print how many findings each rule gave (and diagnostics of each
+    /// kind) instead of the report; a JSON array with `--format json`.
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Scan files that `.gitignore`, `.ignore` and hidden-file rules would skip.
     #[arg(long)]
