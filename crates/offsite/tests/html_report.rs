@@ -188,4 +188,20 @@ fn html_report_renders_offline_shows_hostile_strings_as_text_and_sorts_and_filte
         "{filtered:#}"
     );
     assert_eq!(seen["cleared"], 6, "{seen:#}");
+    assert_eq!(seen["widthOverflow"], false, "wider than 1280 px");
+}
+
+#[test]
+fn html_report_fits_a_phone_width() {
+    let Some(script) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = hostile_report(dir.path());
+    let seen = open(
+        &script,
+        &json!({ "file": file, "filter": "", "width": 420 }),
+    );
+    assert_eq!(seen["rows"], 6, "{seen:#}");
+    assert_eq!(seen["pageErrors"], json!([]), "{seen:#}");
+    // The table scrolls inside its own box; the page itself does not.
+    assert_eq!(seen["widthOverflow"], false, "wider than 420 px");
 }

@@ -30,7 +30,7 @@ pub fn write(out: &mut String, sorted: &Sorted<'_>, options: &RenderOptions<'_>)
          <span class=\"muted\"><span id=\"shown\">{total}</span> of {total} loads shown</span>\
          </div>"
     );
-    out.push_str("<table id=\"loads\"><thead><tr>");
+    out.push_str("<div class=\"table-wrap\"><table id=\"loads\"><thead><tr>");
     let mut headers = vec![
         ("#", "number"),
         ("Severity", "number"),
@@ -53,7 +53,7 @@ pub fn write(out: &mut String, sorted: &Sorted<'_>, options: &RenderOptions<'_>)
     for (i, entry) in sorted.loads.iter().enumerate() {
         row(out, i + 1, entry, exposed, options);
     }
-    out.push_str("</tbody></table>");
+    out.push_str("</tbody></table></div>");
 }
 
 fn severity_rank(s: Option<Severity>) -> u8 {
@@ -89,7 +89,8 @@ fn row(
          <td class=\"tier\" data-value=\"{tier_rank}\">{tier}</td><td>{sink}</td><td>{consent}</td>",
         tier = load.tier,
         rank = severity_rank(severity),
-        loc = html(&crate::text::location(load)),
+        // A line break may come after a slash, never inside a name.
+        loc = html(&crate::text::location(load)).replace('/', "/<wbr>"),
         tier_rank = 3 - tier_rank(load.tier),
         sink = load.sink,
         consent = consent(load),
