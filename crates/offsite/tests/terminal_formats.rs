@@ -48,7 +48,10 @@ fn concise_prints_one_line_per_finding() {
         assert!(column >= 1 && (1..=2).contains(&row), "{line}");
         assert!(rest.starts_with("OS"), "{line}");
     }
-    assert_eq!(*lines.last().unwrap(), format!("Found {} findings.", findings.len()));
+    assert_eq!(
+        *lines.last().unwrap(),
+        format!("Found {} findings.", findings.len())
+    );
 }
 
 #[test]
@@ -62,7 +65,11 @@ fn statistics_count_findings_per_rule() {
         .find(|l| l.contains("OS202"))
         .unwrap_or_else(|| panic!("{stats}"));
     let count: usize = os202.split_whitespace().next().unwrap().parse().unwrap();
-    assert_eq!(count, concise.matches(": OS202 ").count(), "{stats}\n{concise}");
+    assert_eq!(
+        count,
+        concise.matches(": OS202 ").count(),
+        "{stats}\n{concise}"
+    );
     assert_eq!(count, 2, "{stats}");
 
     let json: serde_json::Value =
@@ -73,7 +80,7 @@ fn statistics_count_findings_per_rule() {
         .iter()
         .map(|r| r["count"].as_u64().unwrap())
         .sum();
-    assert_eq!(total as usize, concise.lines().count() - 1);
+    assert_eq!(usize::try_from(total).unwrap(), concise.lines().count() - 1);
 }
 
 #[test]
