@@ -307,6 +307,8 @@ pub enum InventoryFormat {
     HostsCsv,
     /// Two sortable tables ready to paste on a wiki.
     Wikitext,
+    /// The scan's self-contained HTML report, every load with who is exposed.
+    Html,
 }
 
 #[derive(Debug, Args)]

@@ -35,6 +35,7 @@ pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
         InventoryFormat::Csv => inventory.to_csv(),
         InventoryFormat::HostsCsv => inventory.hosts_to_csv(),
         InventoryFormat::Wikitext => inventory.to_wikitext(),
+        InventoryFormat::Html => html(&scan.report, &graph, &exposures)?,
     };
     if let Some(path) = &args.output {
         fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
@@ -60,4 +61,20 @@ fn json_with_provenance(
         map.insert("provenance".to_owned(), serde_json::to_value(provenance)?);
     }
     Ok(serde_json::to_string_pretty(&value)?)
+}
+
+/// The scan's HTML report, its loads carrying the exposure the inventory
+/// computed, so the page ranks and shows who runs each load.
+fn html(
+    report: &offsite_model::Report,
+    graph: &offsite_wiki::ImportGraph,
+    exposures: &offsite_wiki::Exposures,
+) -> Result<String> {
+    let mut report = report.clone();
+    offsite_wiki::expose_loads(graph, exposures, &mut report.loads);
+    let rules = offsite_rules::catalogue();
+    let options = offsite_report::RenderOptions::new(env!("CARGO_PKG_VERSION"), &rules);
+    let mut out = Vec::new();
+    offsite_report::render(&report, offsite_report::Format::Html, &options, &mut out)?;
+    Ok(String::from_utf8(out)?)
 }

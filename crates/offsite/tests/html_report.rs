@@ -205,3 +205,27 @@ fn html_report_fits_a_phone_width() {
     // The table scrolls inside its own box; the page itself does not.
     assert_eq!(seen["widthOverflow"], false, "wider than 420 px");
 }
+
+/// `offsite inventory --format html`: the same page, every load carrying
+/// who runs it, from the testbed's title-named seed pages.
+#[test]
+fn inventory_html_shows_who_is_exposed() {
+    let seed = repo().join("scripts/testbed-pages/seed");
+    let out = Command::cargo_bin("offsite")
+        .unwrap()
+        .args(["inventory", "--no-config", "-q", "--format", "html"])
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains("<button type=\"button\">Exposed</button>"));
+    assert!(page.contains("outside loads every reader runs"));
+    // widgets.example.com is loaded by MediaWiki:Common.js: every reader.
+    let row = page
+        .split("<tr data-tier=")
+        .find(|r| r.contains("MediaWiki:Common.js") && r.contains("widgets.example.com"))
+        .expect("a row for Common.js loading widgets.example.com");
+    assert!(row.contains("every reader"), "{row}");
+}
