@@ -315,10 +315,13 @@ pub enum InventoryFormat {
     HostsCsv,
     /// Two sortable tables ready to paste on a wiki.
     Wikitext,
+    /// The scan's self-contained HTML report, every load with who is exposed.
+    Html,
 }
 
+/// The pages of a wiki to read, and how: shared by `graph` and `inventory`.
 #[derive(Debug, Args)]
-pub struct InventoryArgs {
+pub struct PagesArgs {
     /// Files or folders of pages, named by title (`User:Alice%2Fcommon.js`).
     #[arg(conflicts_with_all = ["dump", "wiki"])]
     pub paths: Vec<PathBuf>,
@@ -326,16 +329,9 @@ pub struct InventoryArgs {
     #[command(flatten)]
     pub wiki: WikiSourceArgs,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = InventoryFormat::Json)]
-    pub format: InventoryFormat,
-
-    /// Write to this file instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Policy file. Default: the nearest `offsite.toml` at or above the
-    /// first page file or the dump, else the current directory.
+    /// Policy file (decides how loads are detected). Default: the nearest
+    /// `offsite.toml` at or above the first page file or the dump, else the
+    /// current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -347,12 +343,26 @@ pub struct InventoryArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Print nothing but the inventory.
+    /// Print nothing but the result.
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Say which policy file is used.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub pages: PagesArgs,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = InventoryFormat::Json)]
+    pub format: InventoryFormat,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -362,6 +372,10 @@ pub enum OutputFormat {
     Sarif,
     Csv,
     Github,
+    /// One line per finding: `path:line:col: CODE message`.
+    Concise,
+    /// One self-contained HTML page: summary, charts, sortable table.
+    Html,
 }
 
 impl From<OutputFormat> for offsite_report::Format {
@@ -372,6 +386,8 @@ impl From<OutputFormat> for offsite_report::Format {
             OutputFormat::Sarif => Self::Sarif,
             OutputFormat::Csv => Self::Csv,
             OutputFormat::Github => Self::Github,
+            OutputFormat::Concise => Self::Concise,
+            OutputFormat::Html => Self::Html,
         }
     }
 }
@@ -444,6 +460,11 @@ pub struct ScanArgs {
     /// Text output: also list the loads that have no finding (first party included).
     #[arg(long)]
     pub all_loads: bool,
+
+    /// Print how many findings each rule gave (and diagnostics of each
+    /// kind) instead of the report; a JSON array with `--format json`.
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Scan files that `.gitignore`, `.ignore` and hidden-file rules would skip.
     #[arg(long)]
@@ -552,12 +573,8 @@ pub enum GraphFormat {
 
 #[derive(Debug, Args)]
 pub struct GraphArgs {
-    /// Files or folders of pages, named by title (`User:Alice%2Fcommon.js`).
-    #[arg(conflicts_with_all = ["dump", "wiki"])]
-    pub paths: Vec<PathBuf>,
-
     #[command(flatten)]
-    pub wiki: WikiSourceArgs,
+    pub pages: PagesArgs,
 
     /// `dot` (Graphviz) or `json`.
     #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Dot)]
@@ -566,27 +583,6 @@ pub struct GraphArgs {
     /// Print the chains of loads from the entry points to this page, and its exposure.
     #[arg(long, value_name = "TITLE")]
     pub page: Option<String>,
-
-    /// Policy file (decides how loads are detected). Default: the nearest
-    /// `offsite.toml` at or above the first page file or the dump, else the
-    /// current directory.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-
-    /// Ignore every `offsite.toml`.
-    #[arg(long)]
-    pub no_config: bool,
-
-    /// Number of threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub threads: Option<usize>,
-
-    /// Print nothing but the graph.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Say which policy file is used.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -13,9 +13,11 @@ use offsite_scan::config::{Policy, load_policy};
 use offsite_scan::exposure::{build_graph, exposures};
 use offsite_scan::{ScanRequest, ScanResult, Sources};
 
-use crate::cli::{GraphArgs, GraphFormat, WikiSourceArgs};
+use crate::cli::{GraphArgs, GraphFormat, PagesArgs, WikiSourceArgs};
 
-pub fn run(args: &GraphArgs) -> Result<ExitCode> {
+/// The pages `args` name, read with the policy found for them, and their
+/// import graph (`graph` and `inventory`).
+pub(crate) fn read_pages(args: &PagesArgs) -> Result<(ScanResult, ImportGraph)> {
     let policy = policy_for(
         args.no_config,
         args.config.as_deref(),
@@ -23,13 +25,17 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
         &args.wiki,
         args.verbose,
     )?;
-    let (scan, graph) = read_graph(
+    read_graph(
         &args.paths,
         &args.wiki,
         policy.settings,
         args.threads,
         args.quiet,
-    )?;
+    )
+}
+
+pub fn run(args: &GraphArgs) -> Result<ExitCode> {
+    let (scan, graph) = read_pages(&args.pages)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     match &args.page {
         Some(title) => write_chains(&mut out, &graph, &scan, title)?,

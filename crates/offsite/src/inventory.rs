@@ -14,23 +14,10 @@ use offsite_wiki::PageExposures;
 use crate::cli::{InventoryArgs, InventoryFormat};
 use offsite_scan::exposure::exposures;
 
-use crate::graph::{exit_code, policy_for, read_graph, usage_or_warn};
+use crate::graph::{exit_code, read_pages, usage_or_warn};
 
 pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
-    let policy = policy_for(
-        args.no_config,
-        args.config.as_deref(),
-        &args.paths,
-        &args.wiki,
-        args.verbose,
-    )?;
-    let (scan, graph) = read_graph(
-        &args.paths,
-        &args.wiki,
-        policy.settings,
-        args.threads,
-        args.quiet,
-    )?;
+    let (scan, graph) = read_pages(&args.pages)?;
     let exposures = exposures(&graph, usage_or_warn(&scan));
     let inventory = offsite_wiki::inventory(
         &scan.report.loads,
@@ -43,6 +30,16 @@ pub fn run(args: &InventoryArgs) -> Result<ExitCode> {
         InventoryFormat::Csv => inventory.to_csv(),
         InventoryFormat::HostsCsv => inventory.hosts_to_csv(),
         InventoryFormat::Wikitext => inventory.to_wikitext(),
+        InventoryFormat::Html => {
+            // The scan's report, each load carrying who is exposed to it.
+            let mut report = scan.report.clone();
+            offsite_wiki::expose_loads(&graph, &exposures, &mut report.loads);
+            let rules = offsite_rules::catalogue();
+            let options = offsite_report::RenderOptions::new(env!("CARGO_PKG_VERSION"), &rules);
+            let mut out = Vec::new();
+            offsite_report::render(&report, offsite_report::Format::Html, &options, &mut out)?;
+            String::from_utf8(out)?
+        }
     };
     if let Some(path) = &args.output {
         fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;

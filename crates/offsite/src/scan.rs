@@ -176,7 +176,12 @@ fn render(args: &ScanArgs, report: &Report, policy: Option<&str>) -> Result<()> 
     } else {
         Box::new(io::BufWriter::new(io::stdout().lock()))
     };
-    offsite_report::render(report, args.format.into(), &options, &mut out)?;
+    if args.statistics {
+        let json = args.format == OutputFormat::Json;
+        offsite_report::render_statistics(report, json, &mut out)?;
+    } else {
+        offsite_report::render(report, args.format.into(), &options, &mut out)?;
+    }
     out.flush()?;
     Ok(())
 }

@@ -53,6 +53,26 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` safe as HTML text or a quoted attribute value: the five markup
+/// characters become references, and (as for the terminal) control and
+/// bidirectional-override characters become visible escapes, so a hostile
+/// string shows as the text it is and reads the way it is stored.
+pub fn html(s: &str) -> String {
+    let visible = terminal(s);
+    let mut out = String::with_capacity(visible.len() + 16);
+    for c in visible.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Terminal columns `s` takes once escaped.
 pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
@@ -97,6 +117,16 @@ mod tests {
         assert_eq!(terminal("line\nnext\r\t"), "line\\nnext\\r\\t");
         assert_eq!(terminal("abc\u{202e}txt.js"), "abc\\u{202e}txt.js");
         assert_eq!(terminal("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+
+    #[test]
+    fn html_escapes_markup_quotes_and_invisible_characters() {
+        assert_eq!(
+            html("</script><img src=x onerror=\"alert('1')\">&"),
+            "&lt;/script&gt;&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;"
+        );
+        assert_eq!(html("a\u{202e}b\u{1b}"), "a\\u{202e}b\\x1b");
+        assert_eq!(html("地図 ok"), "地図 ok");
     }
 
     #[test]

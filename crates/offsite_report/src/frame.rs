@@ -37,7 +37,7 @@ fn window(cells: &[(Cow<'static, str>, usize)], start: usize) -> (usize, usize) 
 }
 
 /// The code line and the caret line, both escaped and untrimmed.
-fn lines(snippet: &str, load: &ReportedLoad) -> (String, String) {
+pub(crate) fn lines(snippet: &str, load: &ReportedLoad) -> (String, String) {
     let cells: Vec<(Cow<'static, str>, usize)> = snippet.chars().map(frame_cell).collect();
     let n = cells.len();
     let start = (load.column.max(1) as usize - 1).min(n);

@@ -1,5 +1,6 @@
-//! Renders a scan [`Report`] as text, JSON, SARIF 2.1.0, CSV or GitHub
-//! workflow annotations.
+//! Renders a scan [`Report`] as text, concise text, JSON, SARIF 2.1.0, CSV,
+//! GitHub workflow annotations or a self-contained HTML page, and the
+//! per-rule counts of `--statistics`.
 //!
 //! Pure: every renderer writes to any `io::Write` and reads nothing else. It
 //! does not decide exit codes, colour detection or where output goes (that is
@@ -11,15 +12,19 @@
 //! Strings that come from analysed code (URLs, snippets, dynamic
 //! expressions, paths) are untrusted: the text and GitHub renderers escape
 //! control and bidirectional-override characters, JSON and SARIF rely on
-//! serde's escaping, and CSV neutralises spreadsheet formulas.
+//! serde's escaping, CSV neutralises spreadsheet formulas, and HTML escapes
+//! every such string as text under a page CSP that allows no other script.
 
+mod concise;
 mod csv_out;
 mod escape;
 mod frame;
 mod github;
+mod html;
 mod json;
 mod sarif;
 pub mod saved;
+mod statistics;
 mod summary;
 mod tables;
 mod text;
@@ -38,6 +43,8 @@ use std::io::{self, Write};
 
 use offsite_model::{Diagnostic, Finding, Report, ReportedLoad, RuleInfo, Severity};
 
+pub use html::content_security_policy as html_content_security_policy;
+pub use statistics::{RuleCount, render_statistics, statistics};
 pub use summary::{HostSummary, SeverityCounts, Summary, TierCounts, summary};
 
 /// The `version` field of the JSON output; bumped on incompatible changes.
@@ -51,10 +58,22 @@ pub enum Format {
     Sarif,
     Csv,
     Github,
+    /// One line per finding, `path:line:col: CODE message`.
+    Concise,
+    /// One self-contained page with charts and a sortable table.
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Self; 5] = [Self::Text, Self::Json, Self::Sarif, Self::Csv, Self::Github];
+    pub const ALL: [Self; 7] = [
+        Self::Text,
+        Self::Json,
+        Self::Sarif,
+        Self::Csv,
+        Self::Github,
+        Self::Concise,
+        Self::Html,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,6 +82,8 @@ impl Format {
             Self::Sarif => "sarif",
             Self::Csv => "csv",
             Self::Github => "github",
+            Self::Concise => "concise",
+            Self::Html => "html",
         }
     }
 }
@@ -92,7 +113,7 @@ impl std::fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "unknown output format `{}` (expected text, json, sarif, csv or github)",
+            "unknown output format `{}` (expected text, json, sarif, csv, github, concise or html)",
             self.0
         )
     }
@@ -141,6 +162,8 @@ pub fn render(
         Format::Sarif => sarif::render(&sorted, options, out),
         Format::Csv => csv_out::render(&sorted, out),
         Format::Github => github::render(&sorted, out),
+        Format::Concise => concise::render(&sorted, &summary(report), out),
+        Format::Html => html::render(report, &sorted, options, out),
     }
 }
 
@@ -323,6 +346,11 @@ mod tests {
             "old.example.com",
         ];
         for (format, out) in Format::ALL.iter().zip(&before) {
+            // The HTML page's summary and charts come before its table of loads.
+            let out = match out.find("<table") {
+                Some(table) if *format == Format::Html => &out[table..],
+                _ => out.as_str(),
+            };
             let at: Vec<usize> = urls.iter().filter_map(|u| out.find(u)).collect();
             assert_eq!(at.len(), urls.len(), "{format}: every host shown:\n{out}");
             assert!(at.is_sorted(), "{format}: not in rank order:\n{out}");

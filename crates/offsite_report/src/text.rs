@@ -1,4 +1,5 @@
-//! The human format: one block per finding with a code frame (ruff-like),
+//! The human format: one block per load with findings, with a code frame
+//! (ruff-like) and every finding of the load,
 //! then diagnostics and a summary with the host table.
 
 use std::fmt::Write as _;
@@ -65,25 +66,43 @@ pub fn render(
     };
     let mut first_rule = None;
     for entry in &sorted.loads {
-        for finding in &entry.findings {
-            first_rule.get_or_insert(finding.rule.as_str());
-            let location = location(entry.load);
+        // One diagnostic per load: the most severe finding heads it (the
+        // first by rule code among equals), the others follow the frame.
+        let Some(head) = entry
+            .findings
+            .iter()
+            .copied()
+            .reduce(|best, f| if f.severity > best.severity { f } else { best })
+        else {
+            continue;
+        };
+        first_rule.get_or_insert(head.rule.as_str());
+        writeln!(
+            out,
+            "{}: {} [{}] {}: {}",
+            p.paint(Style::Bold, &location(entry.load)),
+            p.severity(head.severity, &terminal(&head.rule)),
+            p.severity(head.severity, head.severity.as_str()),
+            terminal(&head.name),
+            terminal(&head.message),
+        )?;
+        frame::write(out, p, entry.load, head.severity)?;
+        let pad = " ".repeat(entry.load.line.to_string().len());
+        let eq = p.paint(Style::Gutter, "=");
+        for other in entry.findings.iter().filter(|f| !std::ptr::eq(**f, head)) {
             writeln!(
                 out,
-                "{}: {} [{}] {}: {}",
-                p.paint(Style::Bold, &location),
-                p.severity(finding.severity, &terminal(&finding.rule)),
-                p.severity(finding.severity, finding.severity.as_str()),
-                terminal(&finding.name),
-                terminal(&finding.message),
+                "{pad} {eq} also {} [{}] {}: {}",
+                p.severity(other.severity, &terminal(&other.rule)),
+                p.severity(other.severity, other.severity.as_str()),
+                terminal(&other.name),
+                terminal(&other.message),
             )?;
-            frame::write(out, p, entry.load, finding.severity)?;
-            let pad = " ".repeat(entry.load.line.to_string().len());
-            for note in notes(entry.load) {
-                writeln!(out, "{pad} {} {note}", p.paint(Style::Gutter, "="))?;
-            }
-            writeln!(out)?;
         }
+        for note in notes(entry.load) {
+            writeln!(out, "{pad} {eq} {note}")?;
+        }
+        writeln!(out)?;
     }
 
     if options.show_all_loads {
