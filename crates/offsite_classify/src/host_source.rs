@@ -15,5 +15,4 @@ pub use offsite_csp::HostSource;
 pub const PAGE_SCHEME: &str = "https";
 
 #[cfg(test)]
-#[path = "host_source_tests.rs"]
 mod tests;

@@ -170,7 +170,6 @@ pub fn registrable_domain(host: &str) -> Option<String> {
     clippy::unwrap_used,
     reason = "in tests a panic on None or Err is the failed assertion"
 )]
-#[path = "lib_tests.rs"]
 mod tests;
 
 /// For a URL whose host is `${…}.<suffix>` (a run-time subdomain of a known

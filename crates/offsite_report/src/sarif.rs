@@ -425,5 +425,4 @@ pub fn render(
     clippy::unwrap_used,
     reason = "in tests a panic on None or Err is the failed assertion"
 )]
-#[path = "sarif_tests.rs"]
 mod tests;

@@ -461,5 +461,4 @@ fn snippet_of(text: &str, line: &str, load: &Load) -> String {
 }
 
 #[cfg(test)]
-#[path = "check_tests.rs"]
 mod tests;

@@ -495,5 +495,4 @@ fn sink_names() -> String {
 }
 
 #[cfg(test)]
-#[path = "settings_tests.rs"]
 mod tests;

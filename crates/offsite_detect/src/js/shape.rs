@@ -713,5 +713,4 @@ impl Pass<'_> {
 }
 
 #[cfg(test)]
-#[path = "shape_tests.rs"]
 mod tests;

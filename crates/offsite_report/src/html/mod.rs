@@ -298,5 +298,4 @@ fn write_rules(page: &mut String, sorted: &Sorted<'_>, options: &RenderOptions<'
 }
 
 #[cfg(test)]
-#[path = "tests.rs"]
 mod tests;

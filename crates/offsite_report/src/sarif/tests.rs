@@ -18,7 +18,7 @@ fn sarif(report: &Report, rules: &[RuleInfo]) -> Value {
 /// The official OASIS schema (see `tests/data/README.md`), formats checked.
 fn official_schema() -> jsonschema::Validator {
     let schema: Value =
-        serde_json::from_str(include_str!("../tests/data/sarif-schema-2.1.0.json")).unwrap();
+        serde_json::from_str(include_str!("../../tests/data/sarif-schema-2.1.0.json")).unwrap();
     jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)
