@@ -315,8 +315,7 @@ pub enum InventoryFormat {
     HostsCsv,
     /// Two sortable tables ready to paste on a wiki.
     Wikitext,
-    /// The scan's self-contained HTML report, every load with who is exposed.
-    Html,
+    Html, // the scan's HTML report, every load with who is exposed
 }
 
 /// The pages of a wiki to read, and how: shared by `graph` and `inventory`.
@@ -528,6 +527,9 @@ pub struct WikiSourceArgs {
     /// Namespaces to crawl (repeatable). Default: 2 (User) and 8 (MediaWiki).
     #[arg(long = "namespace", value_name = "N", requires = "wiki")]
     pub namespaces: Vec<i64>,
+    /// Skip dump pages whose text is larger, with a diagnostic (default 16 MiB).
+    #[arg(long, value_name = "BYTES", requires = "dump")]
+    pub max_page_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -561,6 +563,7 @@ impl WikiSourceArgs {
             checkpoint: self.checkpoint.clone(),
             since: self.since.clone(),
             namespaces: self.namespaces.clone(),
+            max_page_bytes: self.max_page_bytes,
         }
     }
 }

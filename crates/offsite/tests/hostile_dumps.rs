@@ -215,3 +215,43 @@ fn pages_in_the_0_8_element_order_are_read() {
         assert!([0, 1].contains(&code), "exit {code}: {stderr}");
     }
 }
+
+/// `--max-page-bytes` sets the limit: a page of a few kilobytes is skipped
+/// under a 1,000-byte limit and read under the default.
+#[test]
+fn max_page_bytes_sets_the_size_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("small.xml");
+    let padded = format!(
+        "mw.loader.load('https://padded.example/x.js');\nvar pad = '{}';\n",
+        "x".repeat(4000)
+    );
+    let xml = format!(
+        "{HEADER}{}{}</mediawiki>\n",
+        gadget("MediaWiki:Gadget-small.js", 1, "small.example"),
+        page(
+            "MediaWiki:Gadget-padded.js",
+            8,
+            2,
+            &[Rev {
+                id: 102,
+                user: "Alice",
+                model: "javascript",
+                text: &padded,
+            }],
+        )
+    );
+    fs::write(&path, xml).expect("write");
+    let (report, _, _) = scan_with(&path, &["--max-page-bytes", "1000"]);
+    assert_eq!(load_urls(&report), ["https://small.example/x.js"]);
+    assert_eq!(
+        diagnostics_with(&report, "MediaWiki:Gadget-padded.js").len(),
+        1,
+        "{report:#}"
+    );
+    let (report, _, _) = scan(&path);
+    assert_eq!(
+        load_urls(&report),
+        ["https://padded.example/x.js", "https://small.example/x.js"]
+    );
+}

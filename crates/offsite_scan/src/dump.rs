@@ -18,6 +18,7 @@ pub fn read_dump(
     path: &Path,
     index: Option<&Path>,
     decoder: Bzip2Decoder,
+    max_page_bytes: Option<u64>,
     linter: &Linter,
     pool: &ThreadPool,
     progress: ProgressFn<'_>,
@@ -33,6 +34,7 @@ pub fn read_dump(
         threads: pool.current_num_threads().max(1),
         index: index.map(Path::to_path_buf),
         external_bzip2,
+        max_text_bytes: max_page_bytes.unwrap_or(offsite_dump::DEFAULT_MAX_TEXT_BYTES),
         ..DumpOptions::default()
     };
     // An error here means nothing usable was read: not a dump, an unknown

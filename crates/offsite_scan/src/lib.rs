@@ -79,6 +79,7 @@ fn read_wiki(
             path,
             args.dump_index.as_deref(),
             args.bzip2_decoder,
+            args.max_page_bytes,
             linter,
             pool,
             progress,

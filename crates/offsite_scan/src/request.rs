@@ -22,6 +22,9 @@ pub struct WikiSource {
     pub since: Option<String>,
     /// Namespaces to crawl; empty = the client's default.
     pub namespaces: Vec<i64>,
+    /// Dump pages whose text is larger (as written in the dump) are skipped
+    /// unread, with a diagnostic; `None` = `offsite_dump`'s default (16 MiB).
+    pub max_page_bytes: Option<u64>,
 }
 
 impl WikiSource {
