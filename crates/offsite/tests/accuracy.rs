@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use scoring::{
-    CONSENT_KINDS, CONSENTS, Load, SINKS, TIERS, disagreements, match_loads, parse_labels,
-    render_figures, render_table, scores, str_field,
+    CONSENT_KINDS, CONSENTS, Load, SINKS, TIERS, detected_loads, disagreements, match_loads,
+    parse_labels, render_figures, render_table, scores, str_field,
 };
 
 /// Minimum precision on policy-relevant loads.
@@ -68,31 +68,7 @@ fn run_detector() -> Vec<Load> {
             String::from_utf8_lossy(&output.stdout)
         )
     });
-    let loads = report
-        .get("loads")
-        .and_then(serde_json::Value::as_array)
-        .expect("`loads` array");
-    loads
-        .iter()
-        .map(|l| Load {
-            file: case_name(
-                l.pointer("/source/path")
-                    .and_then(serde_json::Value::as_str)
-                    .unwrap_or_default(),
-            ),
-            line: l
-                .get("line")
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok())
-                .unwrap_or(0),
-            sink: str_field(l, "sink").unwrap_or_default(),
-            host: str_field(l, "host").map(|h| h.to_ascii_lowercase()),
-            tier: str_field(l, "tier").unwrap_or_default(),
-            consent: str_field(l, "consent"),
-            consent_kind: str_field(l, "consent_kind"),
-            host_line: None,
-        })
-        .collect()
+    detected_loads(&report, case_name)
 }
 
 /// The labels themselves: well-formed, pointing at real lines of real files,

@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use scoring::{
-    Load, Score, disagreements, label_from_table, match_loads, render_figures, render_table,
-    scores, str_field,
+    Load, Score, detected_loads, disagreements, label_from_table, match_loads, render_figures,
+    render_table, scores,
 };
 
 /// Floors for the pooled policy-relevant figures: the figures measured when
@@ -148,29 +148,7 @@ fn scan(corpus: &Path, profile: &str, files: &[&str]) -> Vec<Load> {
             String::from_utf8_lossy(&output.stderr)
         )
     });
-    let loads = report["loads"].as_array().expect("`loads` array");
-    loads
-        .iter()
-        .map(|l| Load {
-            file: l
-                .pointer("/source/path")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default()
-                .trim_start_matches("./")
-                .to_owned(),
-            line: l
-                .get("line")
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok())
-                .unwrap_or(0),
-            sink: str_field(l, "sink").unwrap_or_default(),
-            host: str_field(l, "host").map(|h| h.to_ascii_lowercase()),
-            tier: str_field(l, "tier").unwrap_or_default(),
-            consent: str_field(l, "consent"),
-            consent_kind: str_field(l, "consent_kind"),
-            host_line: None,
-        })
-        .collect()
+    detected_loads(&report, |path| path.trim_start_matches("./").to_owned())
 }
 
 fn group_of(file: &str) -> &str {

@@ -369,3 +369,29 @@ pub fn disagreements(m: &Matching) -> String {
     }
     out
 }
+
+/// The loads of a scan's JSON report, each named by `file_of(source path)`.
+pub fn detected_loads(report: &serde_json::Value, file_of: impl Fn(&str) -> String) -> Vec<Load> {
+    let loads = report["loads"].as_array().expect("`loads` array");
+    loads
+        .iter()
+        .map(|l| Load {
+            file: file_of(
+                l.pointer("/source/path")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default(),
+            ),
+            line: l
+                .get("line")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
+            sink: str_field(l, "sink").unwrap_or_default(),
+            host: str_field(l, "host").map(|h| h.to_ascii_lowercase()),
+            tier: str_field(l, "tier").unwrap_or_default(),
+            consent: str_field(l, "consent"),
+            consent_kind: str_field(l, "consent_kind"),
+            host_line: None,
+        })
+        .collect()
+}
