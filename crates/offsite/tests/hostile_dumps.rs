@@ -99,13 +99,16 @@ fn a_page_above_the_size_limit_is_skipped_by_name_and_the_others_are_read() {
     file.write_all(b"</mediawiki>\n").expect("write");
     drop(file);
 
-    let (report, _, _) = scan(&path);
+    let (report, code, _) = scan(&path);
     assert_eq!(
         load_urls(&report),
         ["https://after.example/x.js", "https://before.example/x.js"]
     );
     let skipped = diagnostics_with(&report, "MediaWiki:Gadget-huge.js");
     assert_eq!(skipped.len(), 1, "{report:#}");
+    // Skipped on purpose, like a file over its limit: a warning, not exit 2.
+    assert_eq!(skipped[0]["kind"], "too-large", "{report:#}");
+    assert_ne!(code, 2);
     let message = skipped[0]["message"].as_str().expect("message");
     assert!(message.contains("(page id 2)"), "{message}");
     assert!(message.contains("revision 102"), "{message}");

@@ -108,7 +108,7 @@ impl DiagnosticKind {
             Self::InternalError => {
                 "the analysis of one source failed; its loads are missing from the report"
             }
-            Self::TooLarge => "a file over the size limit, skipped",
+            Self::TooLarge => "a file or dump page over the size limit, skipped unread",
             Self::SyntaxError => "code that does not parse; loads around the error are kept",
             Self::EncodingError => "a file that is not valid UTF-8, decoded lossily",
             Self::GadgetDefinition => "a gadget definition line that could not be read",

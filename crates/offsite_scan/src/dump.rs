@@ -101,11 +101,18 @@ fn dump_item(item: Result<DumpPage, DumpError>, wiki: &str, dump_name: &str) -> 
     let page = match item {
         Ok(page) => page,
         Err(e) => {
+            // A page over the size limit is skipped on purpose, like a file
+            // over its limit: a warning, not an unread (damaged) dump.
+            let kind = if matches!(e, DumpError::PageTooLarge { .. }) {
+                DiagnosticKind::TooLarge
+            } else {
+                DiagnosticKind::DumpError
+            };
             return Item::Problem(Diagnostic {
                 source: Source::file(dump_name),
                 line: None,
                 column: None,
-                kind: DiagnosticKind::DumpError,
+                kind,
                 // The message names the file and the byte offset.
                 message: e.to_string(),
             });
