@@ -173,8 +173,16 @@ fn a_truncated_bz2_dump_says_where_it_ends() {
     let bz = bzip2(many_gadgets(2000).as_bytes());
     let path = dir.path().join("damaged.xml.bz2");
     fs::write(&path, &bz[..bz.len() / 2]).expect("write");
-    let (report, code, _) = scan(&path);
+    let (report, code, _) = scan_with(&path, &["--bzip2-decoder", "builtin"]);
     assert_damage_reported(&report, code, &["is cut off by the end of the file"]);
+    // Through lbzip2 too: an error with its position, exit 2.
+    let (report, code, _) = scan(&path);
+    assert_eq!(
+        diagnostics_with(&report, "damaged.xml.bz2").len(),
+        1,
+        "{report:#}"
+    );
+    assert_eq!(code, 2);
 }
 
 #[test]
@@ -186,10 +194,21 @@ fn a_corrupt_bz2_block_says_crc_and_offset_not_malformed_xml() {
     bz[middle] ^= 0x10;
     let path = dir.path().join("damaged.xml.bz2");
     fs::write(&path, &bz).expect("write");
-    let (report, code, _) = scan(&path);
-    // Depending on the bits hit, the block decodes to data that fails its
-    // CRC, or does not decode at all.
+    // The built-in decoder names the block: depending on the bits hit, it
+    // decodes to data that fails its CRC, or does not decode at all.
+    let (report, code, _) = scan_with(&path, &["--bzip2-decoder", "builtin"]);
     assert_damage_reported(&report, code, &["fails its CRC check", "cannot be decoded"]);
+    // Through lbzip2 (the default where it is installed) the damage is an
+    // error with its position too, never "malformed XML"; which block is
+    // named depends on how far lbzip2's threads got, so only that is
+    // asserted here.
+    let (report, code, _) = scan(&path);
+    let damage = diagnostics_with(&report, "damaged.xml.bz2");
+    assert_eq!(damage.len(), 1, "{report:#}");
+    let message = damage[0]["message"].as_str().expect("message");
+    assert!(message.contains("decompressed byte"), "{message}");
+    assert!(!message.contains("malformed XML"), "{message}");
+    assert_eq!(code, 2, "a damaged dump is an incomplete scan");
 }
 
 /// python-mwxml's sample layout: `<model>` and `<format>` after `<text>`
