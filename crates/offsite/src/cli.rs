@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use offsite_model::Severity;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -400,13 +399,15 @@ pub enum FailOn {
     Never,
 }
 
-impl FailOn {
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            Self::Info => Some(Severity::Info),
-            Self::Warning => Some(Severity::Warning),
-            Self::Error => Some(Severity::Error),
-            Self::Never => None,
+/// The command line's words are the policy file's (`offsite_rules::FailOn`
+/// decides what they mean).
+impl From<FailOn> for offsite_rules::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Info => Self::Info,
+            FailOn::Warning => Self::Warning,
+            FailOn::Error => Self::Error,
+            FailOn::Never => Self::Never,
         }
     }
 }

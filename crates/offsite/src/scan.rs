@@ -39,7 +39,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
                 .fail_on
                 .map_or(Some(offsite_model::Severity::Error), FailOn::threshold)
         },
-        crate::cli::FailOn::threshold,
+        |f| FailOn::from(f).threshold(),
     );
     if args.verbose {
         eprintln!("offsite: {}", policy.describe());

@@ -155,20 +155,31 @@ impl SourceSet {
     /// loader another source calls. A scan analyses only those sources a
     /// second time.
     pub fn informs(&self, path: &str, text: &str, summary: &Summary) -> bool {
-        if summary
+        self.informs_by_summary(path, summary) || self.names_others_globals(text, summary)
+    }
+
+    /// The part of [`SourceSet::informs`] the summary alone decides: an
+    /// import of a module of the set, or a loader another source calls.
+    pub fn informs_by_summary(&self, path: &str, summary: &Summary) -> bool {
+        summary
             .imports
             .iter()
             .any(|spec| self.resolve(path, spec).is_some())
-        {
-            return true;
-        }
-        if summary
-            .loader_sites
-            .values()
-            .any(|site| self.is_called(path, site))
-        {
-            return true;
-        }
+            || summary
+                .loader_sites
+                .values()
+                .any(|site| self.is_called(path, site))
+    }
+
+    /// Does some source define globals at all (the text check of
+    /// [`SourceSet::informs`] can only then be true)?
+    pub fn has_globals(&self) -> bool {
+        !self.globals.is_empty()
+    }
+
+    /// The part of [`SourceSet::informs`] that needs the text: it names the
+    /// root of a global another source defines.
+    pub fn names_others_globals(&self, text: &str, summary: &Summary) -> bool {
         let own: std::collections::BTreeSet<&str> =
             summary.globals.keys().map(|k| root_of(k)).collect();
         self.globals

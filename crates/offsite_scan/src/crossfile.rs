@@ -42,10 +42,15 @@ pub(crate) fn second_pass(
                     return report;
                 };
                 let key = display_path(path);
+                // The file is read again only when the set may inform it.
+                let by_summary = set.informs_by_summary(&key, &summary);
+                if !by_summary && !set.has_globals() {
+                    return report;
+                }
                 let Ok((text, _)) = read_text(path) else {
                     return report;
                 };
-                if !set.informs(&key, &text, &summary) {
+                if !by_summary && !set.names_others_globals(&text, &summary) {
                     return report;
                 }
                 let source = Source::file(key.clone());

@@ -9,6 +9,9 @@
 //! `window.dev.NAME` and through `mw.hook('dev.NAME')`; both resolve to
 //! `dev.NAME` here.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use offsite_model::{Load, Resolution, Sink};
 use oxc::ast::ast::{AssignmentTarget, CallExpression, Expression};
 use oxc::semantic::NodeId;
@@ -154,18 +157,30 @@ pub(super) fn configs(path: &str) -> impl Iterator<Item = &'static Library> + '_
         .filter(move |l| l.path == path && matches!(l.entry, Entry::Config { .. }))
 }
 
+/// The last and first names of every entry point, derived from the table
+/// once: the sink scan and the prescan ask for every member call and every
+/// identifier of every file.
+static ENTRY_NAMES: LazyLock<(HashSet<&'static str>, HashSet<&'static str>)> =
+    LazyLock::new(|| {
+        let methods = LIBRARIES
+            .iter()
+            .filter_map(|l| l.path.rsplit('.').next())
+            .collect();
+        let roots = LIBRARIES
+            .iter()
+            .filter_map(|l| l.path.split('.').next())
+            .collect();
+        (methods, roots)
+    });
+
 /// Method names that end a library entry point (for the sink scan's filter).
 pub(super) fn is_entry_method(name: &str) -> bool {
-    LIBRARIES
-        .iter()
-        .any(|l| l.path.rsplit('.').next() == Some(name))
+    ENTRY_NAMES.0.contains(name)
 }
 
 /// Global roots a library entry point starts from (for the prescan).
 pub(super) fn is_entry_root(name: &str) -> bool {
-    LIBRARIES
-        .iter()
-        .any(|l| l.path.split('.').next() == Some(name))
+    ENTRY_NAMES.1.contains(name)
 }
 
 impl<'a> Scanner<'_, 'a> {
